@@ -1,0 +1,1 @@
+"""The FastAPI application, settings, the JSON API, the web UI and the CLI."""

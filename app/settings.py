@@ -1,0 +1,87 @@
+"""Settings, read from environment variables prefixed ``DUTYLINE_``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cached_property
+
+import phonenumbers
+from pydantic import SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_AUTH_TOKEN = "dev-only-not-a-secret"
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DUTYLINE_", extra="ignore")
+
+    environment: Environment = Environment.DEVELOPMENT
+    database_url: str = "sqlite:///./dutyline.db"
+    twilio_auth_token: SecretStr = SecretStr(PLACEHOLDER_AUTH_TOKEN)
+    # The https origin Twilio calls. Signatures are checked against it rather than
+    # against the Host header, so the service works behind proxies and load balancers.
+    public_base_url: str = "http://127.0.0.1:8000"
+    # Where a call goes when nothing else can take it (an emergency duty team, say).
+    fallback_number: str | None = None
+    service_name: str = "Children's Advice and Duty Service"
+    voice: str = "Polly.Amy"
+    voice_language: str = "en-GB"
+    max_parallel_duty: int = 5
+    duty_ring_seconds: int = 20
+    oncall_ring_seconds: int = 25
+    fallback_ring_seconds: int = 30
+    accept_seconds: int = 10
+    voicemail_max_seconds: int = 300
+    # How long the routing snapshot (lines, closures, on-call shifts) is trusted before it
+    # is read again even if nothing changed; changes are seen at once through a version row.
+    snapshot_horizon_minutes: int = 60
+    log_level: str = "INFO"
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("fallback_number")
+    @classmethod
+    def _e164(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        try:
+            parsed = phonenumbers.parse(value, "GB")
+        except phonenumbers.NumberParseException as exc:
+            raise ValueError("not a phone number") from exc
+        if not phonenumbers.is_valid_number(parsed):
+            raise ValueError("not a valid phone number")
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+    @field_validator("max_parallel_duty", "duty_ring_seconds", "oncall_ring_seconds",
+                     "fallback_ring_seconds", "accept_seconds", "voicemail_max_seconds",
+                     "snapshot_horizon_minutes")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("must be at least 1")
+        return value
+
+    @model_validator(mode="after")
+    def _refuse_placeholders_in_production(self) -> Settings:
+        if self.environment is Environment.PRODUCTION:
+            if self.twilio_auth_token.get_secret_value() in ("", PLACEHOLDER_AUTH_TOKEN):
+                raise ValueError("DUTYLINE_TWILIO_AUTH_TOKEN must be set in production")
+            if not self.public_base_url.startswith("https://"):
+                raise ValueError("DUTYLINE_PUBLIC_BASE_URL must be https in production")
+            if self.fallback_number is None:
+                raise ValueError("DUTYLINE_FALLBACK_NUMBER must be set in production")
+        return self
+
+    @cached_property
+    def auth_token(self) -> str:
+        return self.twilio_auth_token.get_secret_value()

@@ -1,0 +1,67 @@
+"""Engines and sessions. Built by the app factory or the CLI, never at import time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, inspect, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.dml import Insert
+
+from models.tables import HoursOverride, Line, OnCallShift, RoutingState, Worker
+
+# A change to any of these is a change to how calls are routed.
+_ROUTING_TABLES = (Line, HoursOverride, OnCallShift)
+_ROUTING_WORKER_FIELDS = ("name", "phone", "active")
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 15}, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if "poolclass" not in kwargs:
+        options.update(pool_size=10, max_overflow=20)
+    return create_engine(url, **options, **kwargs)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    factory = sessionmaker(engine, expire_on_commit=False)
+    event.listen(factory, "before_flush", _bump_routing_version)
+    return factory
+
+
+def _bump_routing_version(session: Session, _context: Any, _instances: Any) -> None:
+    if any(_changes_routing(obj) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.execute(update(RoutingState).values(version=RoutingState.version + 1))
+
+
+def _changes_routing(obj: object) -> bool:
+    if isinstance(obj, _ROUTING_TABLES):
+        return True
+    if isinstance(obj, Worker):
+        state = inspect(obj)
+        if state.pending or state.deleted or state.was_deleted:
+            return True
+        return any(state.attrs[f].history.has_changes() for f in _ROUTING_WORKER_FIELDS)
+    return False
+
+
+def insert_ignoring_conflicts(session: Session, table: Any) -> Insert:
+    """INSERT ... ON CONFLICT DO NOTHING, in the dialect of the session's database."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite.insert(table).on_conflict_do_nothing()
+    raise NotImplementedError(f"unsupported database: {dialect}")

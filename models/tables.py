@@ -1,0 +1,212 @@
+"""The tables: lines and their hours, closures, workers, on-call shifts, calls.
+
+A call and its conversation record are one row (``conversation_records``): they are one
+to one, the record exists from the first webhook, and keeping them together makes that
+first webhook a single INSERT.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, UTCDateTime, utcnow
+
+PHONE = String(32)
+
+
+class RecordStatus(StrEnum):
+    RINGING = "ringing"
+    IN_PROGRESS = "in_progress"
+    UNANSWERED = "unanswered"
+    TO_COMPLETE = "to_complete"
+    COMPLETED = "completed"
+
+
+class CallbackReason(StrEnum):
+    MISSED_CALL = "missed_call"
+    VOICEMAIL = "voicemail"
+
+
+class CallbackStatus(StrEnum):
+    OPEN = "open"
+    CLAIMED = "claimed"
+    DONE = "done"
+
+
+worker_lines = Table(
+    "worker_lines",
+    Base.metadata,
+    Column("worker_id", ForeignKey("workers.id", ondelete="CASCADE"), primary_key=True),
+    Column("line_id", ForeignKey("lines.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Line(Base):
+    __tablename__ = "lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    number: Mapped[str] = mapped_column(PHONE, unique=True)
+    weekday_open: Mapped[time] = mapped_column(Time)
+    weekday_close: Mapped[time] = mapped_column(Time)
+    weekend_open: Mapped[time] = mapped_column(Time)
+    weekend_close: Mapped[time] = mapped_column(Time)
+    bank_holidays_as_weekend: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class HoursOverride(Base):
+    """A declared closure (calls go to on-call) or opening (the duty team answers)."""
+
+    __tablename__ = "hours_overrides"
+    __table_args__ = (CheckConstraint("ends_at > starts_at", name="period_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    line_id: Mapped[int | None] = mapped_column(ForeignKey("lines.id", ondelete="CASCADE"))
+    mode: Mapped[str] = mapped_column(String(16))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    line: Mapped[Line | None] = relationship(lazy="joined")
+
+
+class Worker(Base):
+    __tablename__ = "workers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    phone: Mapped[str] = mapped_column(PHONE)
+    available: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    lines: Mapped[list[Line]] = relationship(secondary=worker_lines, lazy="selectin")
+
+
+class OnCallShift(Base):
+    __tablename__ = "oncall_shifts"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="period_positive"),
+        CheckConstraint("role IN ('primary', 'backup')", name="role_known"),
+        Index("ix_oncall_shifts_period", "starts_at", "ends_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id", ondelete="RESTRICT"))
+    role: Mapped[str] = mapped_column(String(16))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    worker: Mapped[Worker] = relationship(lazy="joined", innerjoin=True)
+
+
+class ConversationRecord(Base):
+    """One call to a line and what is written about it."""
+
+    __tablename__ = "conversation_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_sid: Mapped[str] = mapped_column(String(64), unique=True)
+    line_id: Mapped[int] = mapped_column(ForeignKey("lines.id"))
+    caller_number: Mapped[str | None] = mapped_column(PHONE)
+    dialled_number: Mapped[str | None] = mapped_column(PHONE)
+    dialled_known: Mapped[bool] = mapped_column(Boolean, default=True)
+    period: Mapped[str] = mapped_column(String(16))
+    period_reason: Mapped[str] = mapped_column(String(200))
+    # The ring plan decided at the first webhook (routing.RingPlan.to_json()) and how far
+    # the call has got through it: index of the step ringing; len(steps) is voicemail.
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)
+    current_step: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), default=RecordStatus.RINGING, index=True)
+    twilio_status: Mapped[str | None] = mapped_column(String(16))
+    twilio_status_rank: Mapped[int] = mapped_column(Integer, default=0)
+    accepted_worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    answered_step: Mapped[int | None] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    duration_seconds: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    line: Mapped[Line] = relationship(lazy="joined", innerjoin=True)
+    accepted_worker: Mapped[Worker | None] = relationship(lazy="joined")
+    legs: Mapped[list[CallLeg]] = relationship(
+        back_populates="record", lazy="selectin", order_by="CallLeg.id"
+    )
+
+
+class CallLeg(Base):
+    """One phone rung for a call, and what became of it."""
+
+    __tablename__ = "call_legs"
+    __table_args__ = (UniqueConstraint("record_id", "step", "number", name="uq_call_legs_one_per_step"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("conversation_records.id", ondelete="CASCADE"))
+    step: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(PHONE)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    leg_sid: Mapped[str | None] = mapped_column(String(64))
+    result: Mapped[str] = mapped_column(String(16))
+    result_rank: Mapped[int] = mapped_column(Integer, default=0)
+    accepted: Mapped[bool] = mapped_column(Boolean, default=False)
+    offered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    record: Mapped[ConversationRecord] = relationship(back_populates="legs")
+
+
+class CallbackTask(Base):
+    """Left by every call that reached nobody: "never doing nothing"."""
+
+    __tablename__ = "callback_tasks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("conversation_records.id", ondelete="CASCADE"), unique=True
+    )
+    line_id: Mapped[int] = mapped_column(ForeignKey("lines.id"))
+    caller_number: Mapped[str | None] = mapped_column(PHONE)
+    reason: Mapped[str] = mapped_column(String(16))
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    recording_url: Mapped[str | None] = mapped_column(String(500))
+    recording_seconds: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default=CallbackStatus.OPEN, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    line: Mapped[Line] = relationship(lazy="joined", innerjoin=True)
+
+
+class RoutingState(Base):
+    """One row whose version moves whenever routing configuration changes.
+
+    Each process keeps a snapshot of lines, closures and shifts; the incoming-call webhook
+    reads this version in the same query as the available workers and reloads the
+    snapshot only when it moved.
+    """
+
+    __tablename__ = "routing_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
