@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -183,7 +184,7 @@ def out_of_hours_windows(
     candidates += [o.starts_at for o in overrides] + [o.ends_at for o in overrides]
     cuts = sorted({c.astimezone(UTC) for c in candidates if start < c < end} | {start, end})
     windows: list[tuple[datetime, datetime]] = []
-    for lo, hi in zip(cuts, cuts[1:], strict=False):
+    for lo, hi in pairwise(cuts):
         if is_in_hours(lo, line, overrides):
             continue
         if windows and windows[-1][1] == lo:
