@@ -27,6 +27,12 @@ class Period(StrEnum):
     OUT_OF_HOURS = "out_of_hours"
 
 
+def _utc(value: datetime) -> datetime:
+    # Two datetimes sharing a tzinfo compare by wall clock, ignoring fold; in the repeated hour
+    # of October that orders instants wrongly, so every comparison is made in UTC.
+    return value.astimezone(UTC)
+
+
 def _require_aware(value: datetime, what: str) -> None:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{what} must be a timezone-aware datetime")
@@ -48,7 +54,7 @@ class Override:
 
     def applies(self, now: datetime, line_key: str) -> bool:
         in_scope = self.line_key is None or self.line_key == line_key
-        return in_scope and self.starts_at <= now < self.ends_at
+        return in_scope and _utc(self.starts_at) <= _utc(now) < _utc(self.ends_at)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +84,7 @@ def _winning_override(
         applicable,
         key=lambda o: (
             o.line_key is not None,
-            o.starts_at,
+            _utc(o.starts_at),
             o.mode is OverrideMode.OUT_OF_HOURS,
         ),
     )

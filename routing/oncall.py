@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 
@@ -56,7 +56,11 @@ def shifts_covering(shifts: Iterable[OnCallShift], now: datetime) -> list[OnCall
     """The shifts with starts_at <= now < ends_at, in on-call chain order (see oncall_chain)."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be a timezone-aware datetime")
-    covering = [s for s in shifts if s.starts_at <= now < s.ends_at]
+    # In UTC: datetimes sharing a tzinfo compare by wall clock, wrong in the repeated hour.
+    instant = now.astimezone(UTC)
+    covering = [
+        s for s in shifts if s.starts_at.astimezone(UTC) <= instant < s.ends_at.astimezone(UTC)
+    ]
     return sorted(covering, key=_chain_order)
 
 
