@@ -62,9 +62,15 @@ class Settings(BaseSettings):
             raise ValueError("not a valid phone number")
         return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
-    @field_validator("max_parallel_duty", "duty_ring_seconds", "oncall_ring_seconds",
-                     "fallback_ring_seconds", "accept_seconds", "voicemail_max_seconds",
-                     "snapshot_horizon_minutes")
+    @field_validator(
+        "max_parallel_duty",
+        "duty_ring_seconds",
+        "oncall_ring_seconds",
+        "fallback_ring_seconds",
+        "accept_seconds",
+        "voicemail_max_seconds",
+        "snapshot_horizon_minutes",
+    )
     @classmethod
     def _positive(cls, value: int) -> int:
         if value < 1:

@@ -160,10 +160,14 @@ class CallLeg(Base):
     """One phone rung for a call, and what became of it."""
 
     __tablename__ = "call_legs"
-    __table_args__ = (UniqueConstraint("record_id", "step", "number", name="uq_call_legs_one_per_step"),)
+    __table_args__ = (
+        UniqueConstraint("record_id", "step", "number", name="uq_call_legs_one_per_step"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("conversation_records.id", ondelete="CASCADE"))
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("conversation_records.id", ondelete="CASCADE")
+    )
     step: Mapped[int] = mapped_column(Integer)
     number: Mapped[str] = mapped_column(PHONE)
     worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
@@ -193,7 +197,9 @@ class CallbackTask(Base):
     recording_url: Mapped[str | None] = mapped_column(String(500))
     recording_seconds: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16), default=CallbackStatus.OPEN, index=True)
+    resolution: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     line: Mapped[Line] = relationship(lazy="joined", innerjoin=True)
 

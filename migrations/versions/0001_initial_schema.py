@@ -201,7 +201,9 @@ def upgrade() -> None:
         sa.Column("recording_url", sa.String(length=500), nullable=True),
         sa.Column("recording_seconds", sa.Integer(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("resolution", sa.String(length=500), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("completed_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["line_id"], ["lines.id"], name=op.f("fk_callback_tasks_line_id_lines")
         ),

@@ -1,0 +1,79 @@
+"""The FastAPI application: ``app.main:app`` for uvicorn, ``create_app`` for tests.
+
+Nothing touches the database at import time: the engine is built when the app starts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from app.settings import Settings
+from models.db import make_engine, make_session_factory
+from routing import RingTimeouts
+from telephony.config import Clock, TelephonyConfig, system_clock
+from telephony.context import TelephonyContext
+from telephony.webhooks import router as twilio_router
+
+log = logging.getLogger("dutyline")
+
+
+def telephony_config(settings: Settings) -> TelephonyConfig:
+    return TelephonyConfig(
+        auth_token=settings.auth_token,
+        public_base_url=settings.public_base_url,
+        fallback_number=settings.fallback_number,
+        service_name=settings.service_name,
+        voice=settings.voice,
+        language=settings.voice_language,
+        max_parallel_duty=settings.max_parallel_duty,
+        timeouts=RingTimeouts(
+            duty=settings.duty_ring_seconds,
+            oncall=settings.oncall_ring_seconds,
+            fallback=settings.fallback_ring_seconds,
+        ),
+        accept_seconds=settings.accept_seconds,
+        voicemail_max_seconds=settings.voicemail_max_seconds,
+        snapshot_horizon=timedelta(minutes=settings.snapshot_horizon_minutes),
+    )
+
+
+def create_app(settings: Settings | None = None, clock: Clock = system_clock) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        resolved = settings or Settings()
+        engine = make_engine(resolved.database_url)
+        app.state.settings = resolved
+        app.state.engine = engine
+        app.state.telephony = TelephonyContext(
+            config=telephony_config(resolved),
+            session_factory=make_session_factory(engine),
+            clock=clock,
+        )
+        yield
+        engine.dispose()
+
+    app = FastAPI(title="Dutyline", version="0.1.0", lifespan=lifespan)
+    app.include_router(twilio_router)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, str]:
+        """Liveness: the process answers. Calls are still routed when the database is down."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["health"])
+    def readyz() -> dict[str, str]:
+        """Readiness: the database answers."""
+        with app.state.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return {"status": "ok", "database": "ok"}
+
+    return app
+
+
+app = create_app()

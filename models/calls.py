@@ -1,0 +1,160 @@
+"""Writes and reads over calls: conversation records, the legs rung, callback tasks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from models.db import insert_ignoring_conflicts
+from models.tables import (
+    CallbackReason,
+    CallbackStatus,
+    CallbackTask,
+    CallLeg,
+    ConversationRecord,
+    RecordStatus,
+    Worker,
+)
+
+
+def insert_record(session: Session, values: dict[str, Any]) -> bool:
+    """Create the record for a new call; False when a record for this CallSid exists."""
+    result = session.execute(
+        insert_ignoring_conflicts(session, ConversationRecord).values(**values)
+    )
+    return bool(result.rowcount)
+
+
+def record_by_sid(
+    session: Session, call_sid: str, *, lock: bool = False
+) -> ConversationRecord | None:
+    query = select(ConversationRecord).where(ConversationRecord.call_sid == call_sid)
+    if lock:
+        # Twilio's callbacks for one call can arrive at once: serialise them on the row.
+        query = query.with_for_update(of=ConversationRecord)
+    return session.scalar(query)
+
+
+def claim_answer(
+    session: Session, record_id: int, step: int, worker_id: int | None, now: datetime
+) -> bool:
+    """Record who answered, unless someone already did or the caller has gone. Atomic."""
+    result = session.execute(
+        update(ConversationRecord)
+        .where(
+            ConversationRecord.id == record_id,
+            ConversationRecord.answered_step.is_(None),
+            ConversationRecord.ended_at.is_(None),
+        )
+        .values(
+            answered_step=step,
+            accepted_worker_id=worker_id,
+            answered_at=now,
+            status=RecordStatus.IN_PROGRESS,
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)
+
+
+def note_leg(
+    session: Session,
+    *,
+    record_id: int,
+    step: int,
+    number: str,
+    worker_id: int | None,
+    result: str,
+    rank: int,
+    now: datetime,
+    leg_sid: str | None = None,
+    accepted: bool = False,
+) -> None:
+    """Create or move forward the leg; a leg's result never moves backwards."""
+    key = (CallLeg.record_id == record_id, CallLeg.step == step, CallLeg.number == number)
+    session.execute(
+        insert_ignoring_conflicts(session, CallLeg).values(
+            record_id=record_id,
+            step=step,
+            number=number,
+            worker_id=worker_id,
+            leg_sid=leg_sid,
+            result=result,
+            result_rank=rank,
+            accepted=accepted,
+            offered_at=now,
+            updated_at=now,
+        )
+    )
+    changes: dict[str, Any] = {"updated_at": now}
+    if leg_sid:
+        changes["leg_sid"] = leg_sid
+    if accepted:
+        session.execute(update(CallLeg).where(*key).values(accepted=True, **changes))
+    session.execute(
+        update(CallLeg)
+        .where(*key, CallLeg.result_rank < rank)
+        .values(result=result, result_rank=rank, **changes)
+    )
+    if worker_id is not None:
+        session.execute(
+            update(Worker)
+            .where(
+                Worker.id == worker_id,
+                (Worker.last_offered_at.is_(None)) | (Worker.last_offered_at < now),
+            )
+            .values(last_offered_at=now)
+        )
+
+
+def leave_callback_task(
+    session: Session,
+    record: ConversationRecord,
+    now: datetime,
+    *,
+    recording_url: str | None = None,
+    recording_seconds: int | None = None,
+) -> None:
+    """One callback task per call: a missed call, upgraded to a voicemail by a recording."""
+    session.execute(
+        insert_ignoring_conflicts(session, CallbackTask).values(
+            record_id=record.id,
+            line_id=record.line_id,
+            caller_number=record.caller_number,
+            reason=CallbackReason.MISSED_CALL,
+            urgent=record.period == "out_of_hours",
+            status=CallbackStatus.OPEN,
+            created_at=now,
+        )
+    )
+    if recording_url:
+        session.execute(
+            update(CallbackTask)
+            .where(CallbackTask.record_id == record.id)
+            .values(
+                reason=CallbackReason.VOICEMAIL,
+                recording_url=recording_url,
+                recording_seconds=recording_seconds,
+            )
+        )
+
+
+def withdraw_missed_call_task(session: Session, record_id: int, now: datetime) -> None:
+    """A late callback showed the call was answered: the automatic task is not needed."""
+    session.execute(
+        update(CallbackTask)
+        .where(
+            CallbackTask.record_id == record_id,
+            CallbackTask.reason == CallbackReason.MISSED_CALL,
+            CallbackTask.status == CallbackStatus.OPEN,
+        )
+        .values(
+            status=CallbackStatus.DONE,
+            resolution="Closed by the service: the call was answered.",
+            completed_at=now,
+        )
+    )

@@ -1,0 +1,1 @@
+"""Twilio's side: webhook endpoints, signature checks, TwiML, a local call simulator."""

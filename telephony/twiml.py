@@ -1,0 +1,188 @@
+"""The TwiML the service answers with, built with the twilio library (never by hand)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from twilio.twiml.voice_response import VoiceResponse
+
+from routing import Line, RingPlan, RingStep, StepKind
+from telephony.config import TelephonyConfig
+
+LEG_EVENTS = "initiated ringing answered completed"
+
+
+def _say(response: VoiceResponse, config: TelephonyConfig, text: str) -> None:
+    response.say(text, voice=config.voice, language=config.language)
+
+
+def _url(config: TelephonyConfig, path: str, **query: str | int) -> str:
+    return config.url(f"{path}?{urlencode(query)}" if query else path)
+
+
+def greet(response: VoiceResponse, config: TelephonyConfig, line: Line) -> None:
+    _say(
+        response,
+        config,
+        f"You have reached the {config.service_name}, {line.name}. "
+        "If a child is in immediate danger, hang up and dial 9 9 9 now. "
+        "Please hold while we connect you.",
+    )
+
+
+def ring_step(
+    response: VoiceResponse,
+    config: TelephonyConfig,
+    line: Line,
+    call_sid: str,
+    index: int,
+    step: RingStep,
+) -> None:
+    """Ring every target of one step at once; the Dial's action decides what comes next.
+
+    Workers hear a whisper and must press 1, so a personal voicemail can never take the
+    call. The fallback number is an organisation's line and is connected straight away.
+    """
+    dial = response.dial(
+        action=_url(config, "/twilio/dial-result", call=call_sid, step=index),
+        method="POST",
+        timeout=step.timeout_seconds,
+        caller_id=line.number,
+        answer_on_bridge=True,
+    )
+    for position, target in enumerate(step.targets):
+        leg = {"call": call_sid, "step": index, "target": position}
+        whisper = (
+            {"url": _url(config, "/twilio/whisper", **leg), "method": "POST"}
+            if step.kind is not StepKind.FALLBACK
+            else {}
+        )
+        dial.number(
+            target.number,
+            status_callback=_url(config, "/twilio/leg-status", **leg),
+            status_callback_event=LEG_EVENTS,
+            status_callback_method="POST",
+            **whisper,
+        )
+
+
+def voicemail(response: VoiceResponse, config: TelephonyConfig) -> None:
+    _say(
+        response,
+        config,
+        "Nobody is free to take your call right now. Please leave your name, your number "
+        "and a short message after the tone, and a social worker will call you back. "
+        "If a child is in immediate danger, hang up and dial 9 9 9.",
+    )
+    response.record(
+        action=config.url("/twilio/voicemail"),
+        method="POST",
+        max_length=config.voicemail_max_seconds,
+        timeout=10,
+        play_beep=True,
+        finish_on_key="#",
+        recording_status_callback=config.url("/twilio/recording"),
+        recording_status_callback_method="POST",
+    )
+    _say(response, config, "We did not receive a message. We will call you back on this number.")
+    response.hangup()
+
+
+def next_in_plan(
+    config: TelephonyConfig, line: Line, call_sid: str, plan: RingPlan, index: int
+) -> VoiceResponse:
+    """Ring step ``index`` of the plan, or, past its last step, take a message."""
+    response = VoiceResponse()
+    if index < len(plan.steps):
+        ring_step(response, config, line, call_sid, index, plan.steps[index])
+    else:
+        voicemail(response, config)
+    return response
+
+
+def first_answer(
+    config: TelephonyConfig, line: Line, call_sid: str, plan: RingPlan
+) -> VoiceResponse:
+    response = VoiceResponse()
+    greet(response, config, line)
+    if plan.steps:
+        ring_step(response, config, line, call_sid, 0, plan.steps[0])
+    else:
+        voicemail(response, config)
+    return response
+
+
+def whisper(
+    config: TelephonyConfig, line_name: str, accept_url_query: dict[str, str]
+) -> VoiceResponse:
+    response = VoiceResponse()
+    gather = response.gather(
+        num_digits=1,
+        timeout=config.accept_seconds,
+        action=_url(config, "/twilio/accept", **accept_url_query),
+        method="POST",
+    )
+    gather.say(
+        f"{line_name} call. Press 1 to accept.", voice=config.voice, language=config.language
+    )
+    # No key pressed: end this leg, so the call keeps ringing elsewhere instead of landing
+    # in a personal voicemail.
+    response.hangup()
+    return response
+
+
+def connect(config: TelephonyConfig) -> VoiceResponse:
+    """The worker accepted: end the whisper and Twilio bridges the caller."""
+    response = VoiceResponse()
+    _say(response, config, "Connecting you now.")
+    return response
+
+
+def decline_leg(config: TelephonyConfig, text: str) -> VoiceResponse:
+    response = VoiceResponse()
+    _say(response, config, text)
+    response.hangup()
+    return response
+
+
+def hang_up() -> VoiceResponse:
+    response = VoiceResponse()
+    response.hangup()
+    return response
+
+
+def thank_for_message(config: TelephonyConfig) -> VoiceResponse:
+    response = VoiceResponse()
+    _say(
+        response,
+        config,
+        "Thank you. Your message has been passed to the team and a social worker will "
+        "call you back. Goodbye.",
+    )
+    response.hangup()
+    return response
+
+
+def without_database(
+    config: TelephonyConfig, line: Line | None, *, greeting: bool = True
+) -> VoiceResponse:
+    """Send the caller somewhere sensible when the service cannot work as it should.
+
+    Needs no database: the fallback number if one is set (its result goes to an action
+    that needs no database either), else a message.
+    """
+    response = VoiceResponse()
+    if greeting and line is not None:
+        greet(response, config, line)
+    if config.fallback_number:
+        dial = response.dial(
+            action=config.url("/twilio/fallback-dial-result"),
+            method="POST",
+            timeout=config.timeouts.fallback,
+            caller_id=line.number if line else None,
+            answer_on_bridge=True,
+        )
+        dial.number(config.fallback_number)
+    else:
+        voicemail(response, config)
+    return response
