@@ -198,7 +198,7 @@ GOOD: dict[str, Any] = RingPlan(
 
 
 def broken(**changes: Any) -> dict[str, Any]:
-    data = json.loads(json.dumps(GOOD))
+    data: dict[str, Any] = json.loads(json.dumps(GOOD))
     step, tgt = data["steps"][0], data["steps"][0]["targets"][0]
     for key, value in changes.items():
         where, _, field = key.partition("__")

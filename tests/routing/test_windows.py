@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 import pytest
 
@@ -102,3 +102,22 @@ def test_empty_or_reversed_range() -> None:
 def test_naive_range_is_refused() -> None:
     with pytest.raises(ValueError):
         out_of_hours_windows(datetime(2026, 1, 1), z(1, 2), LINE)
+
+
+def test_opening_time_in_skipped_hour_opens_as_clocks_jump() -> None:
+    # Opening at 01:30 on Sunday 29 March 2026: the wall clock jumps from 01:00 to 02:00.
+    line = Line("x", "X", "+441202123456", ServiceHours(weekend_open=time(1, 30)))
+    windows = out_of_hours_windows(z(3, 28, 23), z(3, 29, 12), line)
+    assert windows == [(z(3, 28, 23), z(3, 29, 1))]
+
+
+def test_closing_time_in_repeated_hour_is_crossed_twice() -> None:
+    # Open 00:00-01:30 on Sunday 25 October 2026: 01:30 shows on the wall twice.
+    hours = ServiceHours(weekend_open=time(0), weekend_close=time(1, 30))
+    line = Line("x", "X", "+441202123456", hours)
+    windows = out_of_hours_windows(z(10, 24, 22), z(10, 25, 3), line)
+    assert windows == [
+        (z(10, 24, 22), z(10, 24, 23)),
+        (z(10, 25, 0, 30), z(10, 25, 1)),
+        (z(10, 25, 1, 30), z(10, 25, 3)),
+    ]
