@@ -26,11 +26,17 @@ class DutyWorker:
     available: bool
     last_offered_at: datetime | None  # aware, or None if never offered a call
 
+    def __post_init__(self) -> None:
+        offered = self.last_offered_at
+        # A naive time would be read as the server's local time and misorder the group.
+        if offered is not None and (offered.tzinfo is None or offered.utcoffset() is None):
+            raise ValueError("last_offered_at must be timezone-aware")
+
 
 def _waited_order(worker: DutyWorker) -> tuple[bool, float, int]:
     # Never offered sorts first: they have waited longest of all.
     offered = worker.last_offered_at
-    return (offered is not None, offered.timestamp() if offered else 0.0, worker.id)
+    return (offered is not None, offered.timestamp() if offered is not None else 0.0, worker.id)
 
 
 def duty_ring_group(

@@ -79,6 +79,11 @@ def test_duty_ring_group(
     assert [t.worker_id for t in duty_ring_group(workers, line_key, limit)] == expected
 
 
+def test_naive_last_offered_is_refused() -> None:
+    with pytest.raises(ValueError):
+        worker(1, datetime(2026, 1, 13, 9))
+
+
 def test_duty_ring_group_needs_a_positive_limit() -> None:
     with pytest.raises(ValueError):
         duty_ring_group([worker(1)], "professional", 0)
