@@ -11,7 +11,9 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.settings import Settings
 from models.db import make_engine, make_session_factory
@@ -67,11 +69,14 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         return {"status": "ok"}
 
     @app.get("/readyz", tags=["health"])
-    def readyz() -> dict[str, str]:
+    def readyz() -> JSONResponse:
         """Readiness: the database answers."""
-        with app.state.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        return {"status": "ok", "database": "ok"}
+        try:
+            with app.state.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return JSONResponse({"status": "degraded", "database": "unreachable"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"})
 
     return app
 
