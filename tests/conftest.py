@@ -40,7 +40,7 @@ def _postgres_reachable() -> str | None:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
         engine.dispose()
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+    except Exception as exc:
         return f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
     return None
 
@@ -58,7 +58,9 @@ def postgres_template() -> Iterator[str]:
     if problem:
         if REQUIRE_POSTGRES:
             pytest.fail(f"PostgreSQL is required but not reachable at {POSTGRES_URL}: {problem}")
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL} ({problem}); PostgreSQL tests skipped")
+        pytest.skip(
+            f"PostgreSQL not reachable at {POSTGRES_URL} ({problem}); PostgreSQL tests skipped"
+        )
     name = f"dutyline_tpl_{os.getpid()}"
     admin = _admin_engine()
     with admin.connect() as connection:
