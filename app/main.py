@@ -45,10 +45,21 @@ def telephony_config(settings: Settings) -> TelephonyConfig:
     )
 
 
+def configure_logging(level: str) -> None:
+    """Our loggers say what happened to a call by its CallSid, never by number or name."""
+    logger = logging.getLogger("dutyline")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(level.upper())
+
+
 def create_app(settings: Settings | None = None, clock: Clock = system_clock) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         resolved = settings or Settings()
+        configure_logging(resolved.log_level)
         engine = make_engine(resolved.database_url)
         app.state.settings = resolved
         app.state.engine = engine

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, Result, select, update
 from sqlalchemy.orm import Session
 
 from models.db import insert_ignoring_conflicts
@@ -22,10 +22,8 @@ from models.tables import (
 
 def insert_record(session: Session, values: dict[str, Any]) -> bool:
     """Create the record for a new call; False when a record for this CallSid exists."""
-    result = session.execute(
-        insert_ignoring_conflicts(session, ConversationRecord).values(**values)
-    )
-    return bool(result.rowcount)
+    statement = insert_ignoring_conflicts(session, ConversationRecord).values(**values)
+    return _rows_changed(session.execute(statement)) == 1
 
 
 def record_by_sid(
@@ -42,7 +40,7 @@ def claim_answer(
     session: Session, record_id: int, step: int, worker_id: int | None, now: datetime
 ) -> bool:
     """Record who answered, unless someone already did or the caller has gone. Atomic."""
-    result = session.execute(
+    statement = (
         update(ConversationRecord)
         .where(
             ConversationRecord.id == record_id,
@@ -58,7 +56,11 @@ def claim_answer(
         )
         .execution_options(synchronize_session=False)
     )
-    return bool(result.rowcount)
+    return _rows_changed(session.execute(statement)) == 1
+
+
+def _rows_changed(result: Result[Any]) -> int:
+    return cast(CursorResult[Any], result).rowcount
 
 
 def note_leg(

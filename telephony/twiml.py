@@ -51,7 +51,7 @@ def ring_step(
         answer_on_bridge=True,
     )
     for position, target in enumerate(step.targets):
-        leg = {"call": call_sid, "step": index, "target": position}
+        leg: dict[str, str | int] = {"call": call_sid, "step": index, "target": position}
         whisper = (
             {"url": _url(config, "/twilio/whisper", **leg), "method": "POST"}
             if step.kind is not StepKind.FALLBACK
