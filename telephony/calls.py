@@ -190,7 +190,12 @@ def dial_result(
             and record.answered_step is None
         ):
             _answered_late_or_now(session, record, step, None, now)
-        if record.answered_step is not None or record.ended_at is not None:
+        # "canceled": the caller hung up while the step was ringing; nothing comes next.
+        if (
+            record.answered_step is not None
+            or record.ended_at is not None
+            or dial_status == "canceled"
+        ):
             return twiml.hang_up()
         next_step = step + 1 if in_plan else len(plan.steps)
         record.current_step = max(record.current_step, next_step)

@@ -278,3 +278,20 @@ def test_twiml_urls_carry_the_call_and_step(
     assert dialled is not None and dialled.whisper_urls[0]
     query = parse_qs(urlsplit(dialled.whisper_urls[0]).query)
     assert query == {"call": [call_sid], "step": ["0"], "target": ["0"]}
+
+
+def test_a_caller_who_hangs_up_while_ringing_is_not_moved_on_to_the_next_step(
+    twilio: Twilio, session_factory: sessionmaker[Session], clock: FixedClock
+) -> None:
+    clock.now = NIGHT
+    on_call_rota(session_factory, NIGHT)
+    call_sid = new_call_sid()
+    first = twiml_reader.dial(twiml_reader.parse(twilio.incoming(call_sid)))
+    assert first is not None
+    response = twilio.post_url(first.action, {"CallSid": call_sid, "DialCallStatus": "canceled"})
+    assert twiml_reader.parse(response).find("Hangup") is not None
+    twilio.status(call_sid, "completed", duration=8)
+    record = stored(session_factory, call_sid)
+    assert (record.current_step, record.status) == (0, "unanswered")
+    [task] = tasks(session_factory)
+    assert task.reason == "missed_call" and task.caller_number == CALLER
