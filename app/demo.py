@@ -1,0 +1,97 @@
+"""Demo data for a newcomer's first run: `dutyline serve --demo`.
+
+Fictional workers with numbers from Ofcom's drama range (07700 900000-900999, never
+allocated to a real phone), and eight weeks of on-call cover, so that a simulated call
+reaches somebody whatever the time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from sqlalchemy.orm import Session
+
+from models import queries
+from routing import DEFAULT_LINES, LONDON, Role, out_of_hours_windows
+
+COVER_DAYS = 56
+
+# name, phone, duty lines (empty: on call only)
+DUTY_WORKERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("Sam Okafor", "07700 900101", ("professional",)),
+    ("Priya Shah", "07700 900102", ("professional", "public")),
+    ("Tom Hughes", "07700 900103", ("public",)),
+    ("Aisha Rahman", "07700 900104", ("professional",)),
+    ("Gareth Evans", "07700 900105", ("public",)),
+    ("Maria Costa", "07700 900106", ("professional", "public")),
+)
+ONCALL_WORKERS: tuple[tuple[str, str], ...] = (
+    ("Jo Whitfield", "07700 900201"),
+    ("Dan Mensah", "07700 900202"),
+    ("Ellen Brooks", "07700 900203"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoWorker:
+    name: str
+    phone: str  # E.164
+    lines: tuple[str, ...]
+    on_call: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSummary:
+    seeded: bool  # False: workers already existed and nothing was written
+    workers: tuple[DemoWorker, ...]
+    shift_count: int
+    cover_start: datetime | None
+    cover_end: datetime | None
+
+
+def cover_period(now: datetime) -> tuple[datetime, datetime]:
+    """From the start of today (London) to the start of the day COVER_DAYS later, in local time."""
+    today = now.astimezone(LONDON).date()
+    start = datetime.combine(today, time(0), tzinfo=LONDON)
+    end = datetime.combine(today + timedelta(days=COVER_DAYS), time(0), tzinfo=LONDON)
+    return start, end
+
+
+def seed_demo(session: Session, now: datetime) -> DemoSummary:
+    """Seed demo workers and on-call cover, unless there are workers already. Only flushes."""
+    if queries.count_workers(session) > 0:
+        return DemoSummary(
+            seeded=False, workers=(), shift_count=0, cover_start=None, cover_end=None
+        )
+    seeded: list[DemoWorker] = []
+    for name, phone, lines in DUTY_WORKERS:
+        worker = queries.add_worker(session, name, phone, lines)
+        queries.set_availability(session, worker, True)
+        seeded.append(DemoWorker(name, worker.phone, lines, on_call=False))
+    on_call = []
+    for name, phone in ONCALL_WORKERS:
+        worker = queries.add_worker(session, name, phone, ())
+        queries.set_availability(session, worker, True)
+        on_call.append(worker)
+        seeded.append(DemoWorker(name, worker.phone, (), on_call=True))
+
+    start, end = cover_period(now)
+    shift_count = 0
+    # The professional line's default hours; both lines share them out of the box.
+    for window_start, window_end in out_of_hours_windows(start, end, DEFAULT_LINES[0]):
+        # A new rota week every seven days from the start; a window is worked by the
+        # week it starts in. The backup is next week's primary.
+        week = (window_start.astimezone(LONDON).date() - start.date()).days // 7
+        primary = on_call[week % len(on_call)]
+        backup = on_call[(week + 1) % len(on_call)]
+        queries.add_shift(session, primary, Role.PRIMARY, window_start, window_end)
+        queries.add_shift(session, backup, Role.BACKUP, window_start, window_end)
+        shift_count += 2
+    return DemoSummary(
+        seeded=True,
+        workers=tuple(seeded),
+        shift_count=shift_count,
+        cover_start=start,
+        cover_end=end,
+    )

@@ -1,0 +1,655 @@
+"""The `dutyline` command line, run in-process against a real, migrated database."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+import migrations
+import telephony.simulator
+from app import cli
+from app.cli import main
+from app.demo import COVER_DAYS, cover_period, seed_demo
+from models import HoursOverride, OnCallShift, RoutingState, Worker, queries, worker_lines
+from routing import DEFAULT_LINES, LONDON, Role, is_in_hours
+from telephony.simulator import SimulationResult
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+Run = Callable[..., Result]
+
+
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+@pytest.fixture
+def run(
+    monkeypatch: pytest.MonkeyPatch, database_url: str, capsys: pytest.CaptureFixture[str]
+) -> Run:
+    for name in list(os.environ):
+        if name.startswith("DUTYLINE_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("DUTYLINE_DATABASE_URL", database_url)
+
+    def run(*argv: str) -> Result:
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return Result(code, out, err)
+
+    return run
+
+
+def state(session_factory: sessionmaker[Session]) -> dict[str, Any]:
+    """Everything the CLI can change, to show that a refused command changed nothing."""
+    with session_factory() as s:
+        return {
+            "workers": s.execute(
+                select(Worker.id, Worker.name, Worker.phone, Worker.available).order_by(Worker.id)
+            ).all(),
+            "worker_lines": s.execute(select(worker_lines).order_by(*worker_lines.c)).all(),
+            "shifts": s.execute(
+                select(
+                    OnCallShift.id,
+                    OnCallShift.worker_id,
+                    OnCallShift.role,
+                    OnCallShift.starts_at,
+                    OnCallShift.ends_at,
+                ).order_by(OnCallShift.id)
+            ).all(),
+            "overrides": s.execute(
+                select(
+                    HoursOverride.id,
+                    HoursOverride.line_id,
+                    HoursOverride.mode,
+                    HoursOverride.starts_at,
+                    HoursOverride.ends_at,
+                    HoursOverride.reason,
+                ).order_by(HoursOverride.id)
+            ).all(),
+            "version": s.scalar(select(RoutingState.version)),
+        }
+
+
+def workers(session_factory: sessionmaker[Session]) -> list[Worker]:
+    with session_factory() as s:
+        return list(queries.list_workers(s))
+
+
+def shifts(session_factory: sessionmaker[Session]) -> list[OnCallShift]:
+    with session_factory() as s:
+        return list(s.scalars(select(OnCallShift).order_by(OnCallShift.id)))
+
+
+def only_line(text: str) -> str:
+    lines = text.splitlines()
+    assert len(lines) == 1, text
+    return lines[0]
+
+
+# migrate
+
+
+def test_migrate_a_new_database_and_again(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DUTYLINE_DATABASE_URL", f"sqlite:///{tmp_path / 'new.db'}")
+    assert main(["migrate"]) == 0
+    assert capsys.readouterr().out == "database at revision 0001 (head)\n"
+    assert main(["migrate"]) == 0
+    assert "0001" in capsys.readouterr().out
+    assert main(["workers", "list"]) == 0
+
+
+def test_commands_refuse_an_unmigrated_database(run: Run, database_url: str) -> None:
+    migrations.downgrade(database_url, "base")
+    result = run("workers", "list")
+    assert result.code == 1
+    assert only_line(result.err) == "error: database not migrated: run `dutyline migrate`"
+
+
+# workers
+
+
+def test_workers_add_list_and_availability(
+    run: Run, session_factory: sessionmaker[Session], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    result = run("workers", "add", "--name", "Sam Okafor", "--phone", "07700 900101",
+                 "--lines", "professional,public")  # fmt: skip
+    assert result.code == 0
+    sam_id = int(result.out)
+    result = run("workers", "add", "--name", "Jo Whitfield", "--phone", "+447700900201",
+                 "--lines", "none")  # fmt: skip
+    jo_id = int(result.out)
+
+    [jo, sam] = workers(session_factory)
+    assert (sam.id, sam.name, sam.phone, sam.available) == (
+        sam_id,
+        "Sam Okafor",
+        "+447700900101",
+        False,
+    )
+    assert sorted(line.key for line in sam.lines) == ["professional", "public"]
+    assert (jo.id, jo.lines) == (jo_id, [])
+
+    result = run("workers", "availability", "sam OKAFOR", "available")
+    assert result.code == 0
+    assert result.out == f"Sam Okafor (id {sam_id}) is now available\n"
+    assert run("workers", "availability", str(jo_id), "available").code == 0
+    assert run("workers", "availability", str(jo_id), "offline").code == 0
+    assert [(w.name, w.available) for w in workers(session_factory)] == [
+        ("Jo Whitfield", False),
+        ("Sam Okafor", True),
+    ]
+
+    listed = run("workers", "list").out.splitlines()
+    assert listed[0].split() == ["id", "name", "phone", "lines", "availability", "last", "offered"]
+    assert listed[1].split() == [str(jo_id), "Jo", "Whitfield", "+447700900201", "none", "(on",
+                                 "call", "only)", "offline", "never"]  # fmt: skip
+    assert listed[2].split() == [str(sam_id), "Sam", "Okafor", "+447700900101",
+                                 "professional,public", "available", "never"]  # fmt: skip
+    # Phone numbers are command output, never log records.
+    assert "900101" not in caplog.text
+    assert "900201" not in caplog.text
+
+
+def test_workers_list_shows_last_offered_in_london_time(
+    run: Run, session_factory: sessionmaker[Session]
+) -> None:
+    run("workers", "add", "--name", "Sam Okafor", "--phone", "07700900101", "--lines", "public")
+    with session_factory.begin() as s:
+        worker = queries.find_worker(s, "Sam Okafor")
+        assert worker is not None
+        worker.last_offered_at = at(2026, 7, 1, 9, 30)
+    assert "Wed 01 Jul 2026 10:30 BST" in run("workers", "list").out
+
+
+def test_workers_list_empty(run: Run) -> None:
+    assert "no workers yet" in run("workers", "list").out
+
+
+# oncall
+
+
+def test_oncall_add_reads_local_time_across_the_clock_changes(
+    run: Run, session_factory: sessionmaker[Session]
+) -> None:
+    run("workers", "add", "--name", "Jo Whitfield", "--phone", "07700900201", "--lines", "none")
+    spring = run("oncall", "add", "--worker", "jo whitfield", "--role", "primary",
+                 "--start", "2026-03-28T22:00", "--end", "2026-03-29T09:00")  # fmt: skip
+    autumn = run("oncall", "add", "--worker", "Jo Whitfield", "--role", "backup",
+                 "--start", "2026-10-24 22:00", "--end", "2026-10-25 09:00")  # fmt: skip
+    assert (spring.code, autumn.code, spring.err, autumn.err) == (0, 0, "", "")
+    stored = shifts(session_factory)
+    assert [(s.id, s.role, s.starts_at, s.ends_at) for s in stored] == [
+        (int(spring.out), "primary", at(2026, 3, 28, 22), at(2026, 3, 29, 8)),
+        (int(autumn.out), "backup", at(2026, 10, 24, 21), at(2026, 10, 25, 9)),
+    ]
+
+    listed = run("oncall", "list", "--from", "2026-03-01", "--to", "2026-11-01").out
+    rows = [line.split() for line in listed.splitlines()]
+    assert rows[1] == ["id", "start", "end", "hours", "role", "worker"]
+    assert rows[2] == [spring.out.strip(), "Sat", "28", "Mar", "2026", "22:00", "GMT",
+                       "Sun", "29", "Mar", "2026", "09:00", "BST", "10.0", "primary", "Jo",
+                       "Whitfield"]  # fmt: skip
+    assert rows[3] == [autumn.out.strip(), "Sat", "24", "Oct", "2026", "22:00", "BST",
+                       "Sun", "25", "Oct", "2026", "09:00", "GMT", "12.0", "backup", "Jo",
+                       "Whitfield"]  # fmt: skip
+
+
+def test_oncall_add_respects_an_offset(run: Run, session_factory: sessionmaker[Session]) -> None:
+    run("workers", "add", "--name", "Jo Whitfield", "--phone", "07700900201", "--lines", "none")
+    result = run("oncall", "add", "--worker", "1", "--role", "primary",
+                 "--start", "2026-07-01T22:00+00:00", "--end", "2026-07-02T08:00Z")  # fmt: skip
+    assert result.code == 0
+    [shift] = shifts(session_factory)
+    assert (shift.starts_at, shift.ends_at) == (at(2026, 7, 1, 22), at(2026, 7, 2, 8))
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "stored_start", "note"),
+    [
+        # Happens twice: the first (summer time, fold=0).
+        ("2026-10-25T01:30", "2026-10-25T03:00", at(2026, 10, 25, 0, 30), "happens twice"),
+        # Never happens: read with the offset before the change, so 02:30 BST.
+        ("2026-03-29T01:30", "2026-03-29T04:00", at(2026, 3, 29, 1, 30), "does not exist"),
+    ],
+)
+def test_oncall_add_resolves_clock_change_times_with_fold_0_and_says_so(
+    run: Run,
+    session_factory: sessionmaker[Session],
+    start: str,
+    end: str,
+    stored_start: datetime,
+    note: str,
+) -> None:
+    run("workers", "add", "--name", "Jo Whitfield", "--phone", "07700900201", "--lines", "none")
+    result = run("oncall", "add", "--worker", "Jo Whitfield", "--role", "primary",
+                 "--start", start, "--end", end)  # fmt: skip
+    assert result.code == 0
+    assert note in only_line(result.err)
+    assert result.err.startswith("note: ")
+    assert shifts(session_factory)[0].starts_at == stored_start
+
+
+def test_help_explains_local_times_and_fold(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["oncall", "add", "--help"]) == 0
+    assert "fold=0" in capsys.readouterr().out
+
+
+def test_oncall_list_defaults_to_the_next_14_days_and_reports_gaps(run: Run) -> None:
+    run("workers", "add", "--name", "Jo Whitfield", "--phone", "07700900201", "--lines", "none")
+    now = datetime.now(UTC)
+    soon, later = now + timedelta(days=2), now + timedelta(days=20)
+    for start in (soon, later):
+        end = start + timedelta(hours=3)
+        run("oncall", "add", "--worker", "Jo Whitfield", "--role", "primary",
+            "--start", start.isoformat(), "--end", end.isoformat())  # fmt: skip
+    listed = run("oncall", "list")
+    assert listed.code == 0
+    assert cli.format_local(soon) in listed.out
+    assert cli.format_local(later) not in listed.out
+    assert "with no primary on call" in listed.out
+    assert "with no backup on call" in listed.out
+
+
+def test_oncall_list_says_when_everything_is_covered(run: Run) -> None:
+    run("workers", "add", "--name", "Jo Whitfield", "--phone", "07700900201", "--lines", "none")
+    run("workers", "add", "--name", "Dan Mensah", "--phone", "07700900202", "--lines", "none")
+    # Wednesday 14 Jan 2026, GMT: out of hours 22:00 to 08:00.
+    for role, who in (("primary", "Jo Whitfield"), ("backup", "Dan Mensah")):
+        run("oncall", "add", "--worker", who, "--role", role,
+            "--start", "2026-01-14T21:00", "--end", "2026-01-15T09:00")  # fmt: skip
+    listed = run("oncall", "list", "--from", "2026-01-14T12:00", "--to", "2026-01-15T12:00")
+    assert "Every out-of-hours minute has a primary and a backup on call." in listed.out
+
+
+# closures
+
+
+def test_closures_add_and_list(run: Run, session_factory: sessionmaker[Session]) -> None:
+    training = run("closures", "add", "--start", "2026-04-01T13:00", "--end", "2026-04-01T17:00",
+                   "--mode", "out_of_hours", "--reason", "Training afternoon")  # fmt: skip
+    outage = run("closures", "add", "--start", "2026-05-01T09:00Z", "--end", "2026-05-01T10:00Z",
+                 "--mode", "in_hours", "--line", "public")  # fmt: skip
+    assert (training.code, outage.code) == (0, 0)
+    rows = state(session_factory)["overrides"]
+    assert [(r.id, r.mode, r.starts_at, r.ends_at, r.reason) for r in rows] == [
+        (int(training.out), "out_of_hours", at(2026, 4, 1, 12), at(2026, 4, 1, 16),
+         "Training afternoon"),
+        (int(outage.out), "in_hours", at(2026, 5, 1, 9), at(2026, 5, 1, 10), ""),
+    ]  # fmt: skip
+    assert rows[0].line_id is None and rows[1].line_id is not None
+
+    listed = run("closures", "list").out.splitlines()
+    assert listed[0].split() == ["id", "start", "end", "hours", "mode", "line", "reason"]
+    assert "Wed 01 Apr 2026 13:00 BST" in listed[1]
+    assert listed[1].split()[-5:] == ["4.0", "out_of_hours", "all", "Training", "afternoon"]
+    assert listed[2].split()[-3:] == ["1.0", "in_hours", "public"]
+
+
+def test_closures_list_empty(run: Run) -> None:
+    assert run("closures", "list").out == "no closures or openings declared\n"
+
+
+# Bad input: one error line, the right exit status, nothing changed.
+
+BAD_INPUT = [
+    # workers add
+    (["workers", "add", "--name", "sam okafor", "--phone", "07700900199", "--lines", "public"],
+     1, "already exists"),
+    (["workers", "add", "--name", "New", "--phone", "12345", "--lines", "public"],
+     1, "not a valid phone number"),
+    (["workers", "add", "--name", "New", "--phone", "call me", "--lines", "public"],
+     1, "not a valid phone number"),
+    (["workers", "add", "--name", "New", "--phone", "07700900199", "--lines", "public,police"],
+     1, "unknown line 'police'"),
+    (["workers", "add", "--name", "New", "--phone", "07700900199", "--lines", ","],
+     1, "--lines"),
+    (["workers", "add", "--name", "New", "--phone", "07700900199"], 2, "--lines"),
+    # workers availability
+    (["workers", "availability", "Nobody", "available"], 1, "unknown worker 'Nobody'"),
+    (["workers", "availability", "99", "available"], 1, "unknown worker '99'"),
+    (["workers", "availability", "Sam Okafor", "busy"], 2, "invalid choice"),
+    # oncall add
+    (["oncall", "add", "--worker", "Nobody", "--role", "primary",
+      "--start", "2026-01-14T22:00", "--end", "2026-01-15T08:00"], 1, "unknown worker"),
+    (["oncall", "add", "--worker", "Sam Okafor", "--role", "boss",
+      "--start", "2026-01-14T22:00", "--end", "2026-01-15T08:00"], 2, "invalid choice"),
+    (["oncall", "add", "--worker", "Sam Okafor", "--role", "primary",
+      "--start", "2026-01-15T08:00", "--end", "2026-01-14T22:00"], 1, "end must be after"),
+    (["oncall", "add", "--worker", "Sam Okafor", "--role", "primary",
+      "--start", "2026-01-15T08:00", "--end", "2026-01-15T08:00"], 1, "end must be after"),
+    (["oncall", "add", "--worker", "Sam Okafor", "--role", "primary",
+      "--start", "tonight", "--end", "2026-01-15T08:00"], 1, "not an ISO date"),
+    (["oncall", "add", "--worker", "Sam Okafor", "--role", "primary",
+      "--start", "2026-01-14T22:00"], 2, "--end"),
+    (["oncall", "list", "--from", "2026-02-01", "--to", "2026-01-01"], 1, "--to must be after"),
+    # closures add
+    (["closures", "add", "--start", "2026-04-01T13:00", "--end", "2026-04-01T17:00",
+      "--mode", "out_of_hours", "--line", "police"], 1, "unknown line 'police'"),
+    (["closures", "add", "--start", "2026-04-01T13:00", "--end", "2026-04-01T17:00",
+      "--mode", "closed"], 2, "invalid choice"),
+    (["closures", "add", "--start", "2026-04-01T17:00", "--end", "2026-04-01T13:00",
+      "--mode", "in_hours"], 1, "end must be after"),
+    # simulate-call: refused before any call is placed
+    (["simulate-call", "--to", "123", "--from", "07700900123"], 1, "--to: not a valid"),
+    (["simulate-call", "--to", "01305228558", "--from", "x"], 1, "--from: not a valid"),
+    (["simulate-call", "--to", "01305228558", "--from", "07700900123", "--answer-by", "Nobody"],
+     1, "neither a phone number nor a worker"),
+    (["simulate-call", "--to", "01305228558", "--from", "07700900123", "--answer-by", "Sam",
+      "--nobody-answers"], 2, "not allowed with"),
+    # usage
+    ([], 2, "required"),
+    (["workers"], 2, "required"),
+    (["rota"], 2, "invalid choice"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("argv", "code", "message"), BAD_INPUT)
+def test_bad_input_is_refused_with_one_line_and_changes_nothing(
+    run: Run, session_factory: sessionmaker[Session], argv: list[str], code: int, message: str
+) -> None:
+    run("workers", "add", "--name", "Sam Okafor", "--phone", "07700900101", "--lines", "public")
+    run("oncall", "add", "--worker", "Sam Okafor", "--role", "primary",
+        "--start", "2026-01-13T22:00", "--end", "2026-01-14T08:00")  # fmt: skip
+    before = state(session_factory)
+    result = run(*argv)
+    assert result.code == code
+    line = only_line(result.err)
+    assert line.startswith("error: ")
+    assert message in line
+    assert "Traceback" not in result.err
+    assert state(session_factory) == before
+
+
+def test_a_database_that_cannot_be_reached_is_one_error_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DUTYLINE_DATABASE_URL", f"sqlite:///{tmp_path / 'missing' / 'x.db'}")
+    assert main(["workers", "list"]) == 1
+    assert only_line(capsys.readouterr().err).startswith("error: database: ")
+
+
+def test_bad_settings_are_one_error_line(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DUTYLINE_PUBLIC_BASE_URL", "example.org")
+    result = run("workers", "list")
+    assert result.code == 1
+    assert only_line(result.err).startswith("error: settings: DUTYLINE_PUBLIC_BASE_URL")
+
+
+# serve
+
+
+@pytest.fixture
+def uvicorn_calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    import uvicorn
+
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append({"app": app, **kw}))
+    return calls
+
+
+def test_serve_runs_uvicorn_with_the_settings(
+    run: Run, uvicorn_calls: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DUTYLINE_LOG_LEVEL", "WARNING")
+    assert run("serve", "--host", "0.0.0.0", "--port", "8123").code == 0
+    assert uvicorn_calls == [
+        {"app": "app.main:app", "host": "0.0.0.0", "port": 8123, "log_level": "warning"}
+    ]
+
+
+def test_serve_migrates_sqlite_but_not_other_databases(
+    run: Run, database_url: str, uvicorn_calls: list[dict[str, Any]]
+) -> None:
+    migrations.downgrade(database_url, "base")
+    result = run("serve")
+    if database_url.startswith("sqlite"):
+        assert result.code == 0
+        assert "database migrated to revision 0001" in result.out
+        assert len(uvicorn_calls) == 1
+    else:
+        assert result.code == 1
+        assert only_line(result.err) == "error: database not migrated: run `dutyline migrate`"
+        assert uvicorn_calls == []
+
+
+def test_serve_demo_seeds_once_and_says_how_to_call(
+    run: Run, session_factory: sessionmaker[Session], uvicorn_calls: list[dict[str, Any]]
+) -> None:
+    result = run("serve", "--demo")
+    assert result.code == 0
+    assert "Sam Okafor" in result.out and "07700 900101" in result.out
+    assert "01305 228558 (+441305228558)" in result.out
+    assert "01305 228866 (+441305228866)" in result.out
+    assert "dutyline simulate-call --to 01305228558 --from 07700900123" in result.out
+    seeded = state(session_factory)
+    assert len(seeded["workers"]) == 9
+    assert all(w.available for w in seeded["workers"])
+
+    again = run("serve", "--demo")
+    assert "nothing seeded" in again.out
+    assert state(session_factory) == seeded
+    assert len(uvicorn_calls) == 2
+
+
+# The demo seed
+
+
+def test_demo_covers_every_out_of_hours_minute_of_eight_weeks(
+    session_factory: sessionmaker[Session],
+) -> None:
+    # Crosses the spring clock change, Easter and the May bank holidays.
+    now = at(2026, 3, 25, 15, 45)
+    with session_factory.begin() as s:
+        summary = seed_demo(s, now)
+    start, end = cover_period(now)
+    assert (summary.cover_start, summary.cover_end) == (start, end)
+    assert start == datetime(2026, 3, 25, tzinfo=LONDON)
+    assert end.astimezone(LONDON).date() - start.date() == timedelta(days=COVER_DAYS)
+    lines = {w.lines for w in summary.workers if not w.on_call}
+    assert {("professional",), ("public",), ("professional", "public")} <= lines
+    assert 2 <= sum(w.on_call for w in summary.workers) <= 3
+
+    with session_factory() as s:
+        for role in Role:
+            assert queries.uncovered_windows(s, start, end, role) == {}
+        all_shifts = queries.shifts_between(s, start, end)
+        assert len(all_shifts) == summary.shift_count
+        assert len({s.worker.name for s in all_shifts}) == 3
+        by_role = {
+            role: sorted(
+                (x.starts_at, x.ends_at, x.worker_id) for x in all_shifts if x.role == role
+            )
+            for role in Role
+        }
+    # Independently of the code under test: every 5 minutes, out of hours means a primary and
+    # a different backup on call; never two of one role at once.
+    line = DEFAULT_LINES[0]
+    instant = start.astimezone(UTC)
+    while instant < end:
+        on = {
+            role: [w for a, b, w in intervals if a <= instant < b]
+            for role, intervals in by_role.items()
+        }
+        if is_in_hours(instant, line):
+            assert on == {Role.PRIMARY: [], Role.BACKUP: []}, instant
+        else:
+            assert len(on[Role.PRIMARY]) == 1 and len(on[Role.BACKUP]) == 1, instant
+            assert on[Role.PRIMARY] != on[Role.BACKUP]
+        instant += timedelta(minutes=5)
+
+
+def test_demo_seed_is_idempotent(session_factory: sessionmaker[Session]) -> None:
+    with session_factory.begin() as s:
+        first = seed_demo(s, at(2026, 1, 14, 12))
+    before = state(session_factory)
+    with session_factory.begin() as s:
+        second = seed_demo(s, at(2026, 1, 21, 12))
+    assert first.seeded and not second.seeded
+    assert state(session_factory) == before
+
+
+# simulate-call
+
+
+@pytest.fixture
+def simulated(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    calls: list[dict[str, Any]] = []
+
+    def fake(**kwargs: Any) -> SimulationResult:
+        calls.append(kwargs)
+        answered = kwargs["answer_by"] if kwargs["answer_by"] != "first" else "+447700900101"
+        return SimulationResult(
+            call_sid="CA123",
+            lines=["incoming call", "ringing +447700900101"],
+            answered_by=answered,
+            voicemail=answered is None and kwargs["leave_message"],
+        )
+
+    monkeypatch.setattr(telephony.simulator, "simulate_call", fake)
+    return calls
+
+
+def test_simulate_call_resolves_names_and_reports_who_answered(
+    run: Run, monkeypatch: pytest.MonkeyPatch, simulated: list[dict[str, Any]]
+) -> None:
+    monkeypatch.setenv("DUTYLINE_PUBLIC_BASE_URL", "https://dutyline.example.org/")
+    monkeypatch.setenv("DUTYLINE_TWILIO_AUTH_TOKEN", "token-for-tests")
+    run("workers", "add", "--name", "Sam Okafor", "--phone", "07700900101", "--lines", "public")
+    run("workers", "add", "--name", "Priya Shah", "--phone", "07700900102", "--lines", "public")
+
+    result = run("simulate-call", "--to", "01305 228558", "--from", "07700900123")
+    assert result.code == 0
+    assert result.out.splitlines() == [
+        "incoming call",
+        "ringing +447700900101",
+        "answered by Sam Okafor (+447700900101)",
+    ]
+    assert simulated[-1] == {
+        "server_url": "http://127.0.0.1:8000",
+        "public_base_url": "https://dutyline.example.org",
+        "auth_token": "token-for-tests",
+        "to": "+441305228558",
+        "from_": "+447700900123",
+        "answer_by": "first",
+        "leave_message": False,
+    }
+
+    result = run("simulate-call", "--to", "01305228866", "--from", "07700900123",
+                 "--answer-by", "priya shah", "--url", "http://localhost:9000/")  # fmt: skip
+    assert simulated[-1]["answer_by"] == "+447700900102"
+    assert simulated[-1]["server_url"] == "http://localhost:9000"
+    assert result.out.splitlines()[-1] == "answered by Priya Shah (+447700900102)"
+
+    run("simulate-call", "--to", "01305228866", "--from", "07700900123",
+        "--answer-by", "07700 900555")  # fmt: skip
+    assert simulated[-1]["answer_by"] == "+447700900555"
+
+    result = run("simulate-call", "--to", "01305228866", "--from", "07700900123",
+                 "--nobody-answers", "--leave-message")  # fmt: skip
+    assert (simulated[-1]["answer_by"], simulated[-1]["leave_message"]) == (None, True)
+    assert result.out.splitlines()[-1] == "nobody answered: callback task left"
+
+
+def test_simulate_call_to_a_server_that_is_not_there(run: Run) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = run("simulate-call", "--to", "01305228558", "--from", "07700900123",
+                 "--url", f"http://127.0.0.1:{port}")  # fmt: skip
+    assert result.code == 1
+    assert only_line(result.err).startswith("error: ")
+    assert result.out == ""
+
+
+# One real server
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def live_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DUTYLINE_")}
+    env |= {
+        "DUTYLINE_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
+        "DUTYLINE_PUBLIC_BASE_URL": url,
+        "DUTYLINE_LOG_LEVEL": "warning",
+    }
+    for key, value in env.items():
+        if key.startswith("DUTYLINE_"):
+            monkeypatch.setenv(key, value)
+    dutyline = Path(sys.executable).parent / "dutyline"
+    process = subprocess.Popen(
+        [str(dutyline), "serve", "--demo", "--port", str(port)],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 8
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=0.5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                output = process.communicate()[0].decode()
+                pytest.fail(f"dutyline serve did not come up:\n{output}")
+            time.sleep(0.1)
+        yield url, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def test_serve_demo_for_real_and_simulate_calls(
+    live_server: tuple[str, subprocess.Popen[bytes]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, _process = live_server
+    assert main(["simulate-call", "--to", "01305228558", "--from", "07700900123",
+                 "--url", url]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert out.splitlines()[-1].startswith("answered by ")
+    assert "(+4477009001" in out.splitlines()[-1] or "(+4477009002" in out.splitlines()[-1]
+
+    assert main(["simulate-call", "--to", "01305228866", "--from", "07700900123",
+                 "--url", url, "--nobody-answers", "--leave-message"]) == 0  # fmt: skip
+    assert capsys.readouterr().out.splitlines()[-1] == "nobody answered: callback task left"
