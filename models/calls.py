@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, Result, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from models.db import insert_ignoring_conflicts
@@ -22,8 +22,13 @@ from models.tables import (
 
 def insert_record(session: Session, values: dict[str, Any]) -> bool:
     """Create the record for a new call; False when a record for this CallSid exists."""
-    statement = insert_ignoring_conflicts(session, ConversationRecord).values(**values)
-    return _rows_changed(session.execute(statement)) == 1
+    statement = (
+        insert_ignoring_conflicts(session, ConversationRecord)
+        .values(**values)
+        .returning(ConversationRecord.id)
+    )
+    # RETURNING rather than rowcount, which psycopg does not always report for this.
+    return session.execute(statement).scalar_one_or_none() is not None
 
 
 def record_by_sid(
@@ -54,13 +59,10 @@ def claim_answer(
             status=RecordStatus.IN_PROGRESS,
             updated_at=now,
         )
+        .returning(ConversationRecord.id)
         .execution_options(synchronize_session=False)
     )
-    return _rows_changed(session.execute(statement)) == 1
-
-
-def _rows_changed(result: Result[Any]) -> int:
-    return cast(CursorResult[Any], result).rowcount
+    return session.execute(statement).scalar_one_or_none() is not None
 
 
 def note_leg(

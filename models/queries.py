@@ -7,11 +7,9 @@ anything is written.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-import phonenumbers
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
@@ -21,7 +19,6 @@ from routing import OverrideMode, Role, normalise_number
 
 NAME_MAX = 120
 REASON_MAX = 200
-DRAMA_MOBILE = re.compile(r"\+447700900\d{3}")
 
 
 class InvalidInput(ValueError):
@@ -51,26 +48,12 @@ def _line(session: Session, key: str) -> Line:
 
 
 def phone_number(raw: str) -> str:
-    """The E.164 form of a UK (or +-prefixed international) phone number, or InvalidInput.
-
-    Numbers from Ofcom's drama range (07700 900000-900999) are accepted too: they are never
-    given to a real phone, which is why libphonenumber calls them invalid, and why demos
-    and tests use them.
-    """
-    e164 = normalise_number(raw.strip()) or _drama_number(raw.strip())
+    """The E.164 form of a UK (or +-prefixed international) phone number, or InvalidInput."""
+    e164 = normalise_number(raw.strip())
     if e164 is None:
         # The number itself is left out: messages like this one can end up in logs.
         raise InvalidInput("not a valid phone number")
     return e164
-
-
-def _drama_number(raw: str) -> str | None:
-    try:
-        parsed = phonenumbers.parse(raw, "GB")
-    except phonenumbers.NumberParseException:
-        return None
-    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-    return e164 if DRAMA_MOBILE.fullmatch(e164) else None
 
 
 def _aware(value: datetime, what: str) -> None:

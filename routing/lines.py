@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import time
@@ -47,15 +48,22 @@ DEFAULT_LINES: tuple[Line, ...] = (
 )
 
 
+# Ofcom keeps 07700 900000-900999 for drama: never given to a real phone, which is why
+# libphonenumber calls them invalid. They are accepted so that demos and tests can use
+# numbers that never ring a real person.
+_DRAMA_RANGE = re.compile(r"\+447700900\d{3}")
+
+
 def normalise_number(raw: str, region: str = "GB") -> str | None:
     """E.164 form of a valid phone number, or None when it cannot be parsed or is invalid."""
     try:
         parsed = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_valid_number(parsed):
-        return None
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    if phonenumbers.is_valid_number(parsed) or _DRAMA_RANGE.fullmatch(e164):
+        return e164
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,3 +83,9 @@ def test_default_lines() -> None:
         ("professional", PROFESSIONAL),
         ("public", PUBLIC),
     ]
+
+
+@pytest.mark.parametrize("raw", ["07700 900123", "+447700900000", "07700900999"])
+def test_ofcoms_drama_numbers_are_accepted_for_demos_and_tests(raw: str) -> None:
+    assert normalise_number(raw) is not None
+    assert normalise_number(raw.replace("900", "901", 1)) is None  # next to the range: invalid
