@@ -187,6 +187,11 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         if args.demo:
             with make_session_factory(engine).begin() as session:
                 _seed_and_describe(session)
+    if "public_base_url" not in settings.model_fields_set:
+        # Nobody said which URL Twilio uses: on a developer's machine it is this server, so
+        # signatures are checked against the address the simulator calls.
+        host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
+        os.environ["DUTYLINE_PUBLIC_BASE_URL"] = f"http://{host}:{args.port}"
     uvicorn.run(
         "app.main:app", host=args.host, port=args.port, log_level=settings.log_level.lower()
     )
@@ -374,7 +379,9 @@ def cmd_simulate_call(settings: Settings, args: argparse.Namespace) -> int:
     try:
         result = simulate_call(
             server_url=url,
-            public_base_url=settings.public_base_url,
+            public_base_url=(
+                settings.public_base_url if "public_base_url" in settings.model_fields_set else url
+            ),
             auth_token=settings.auth_token,
             to=to,
             from_=caller,

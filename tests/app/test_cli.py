@@ -421,6 +421,19 @@ def test_serve_runs_uvicorn_with_the_settings(
     ]
 
 
+def test_serve_checks_signatures_against_its_own_address_unless_told_otherwise(
+    run: Run, uvicorn_calls: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    monkeypatch.delenv("DUTYLINE_PUBLIC_BASE_URL", raising=False)
+    assert run("serve", "--host", "0.0.0.0", "--port", "8123").code == 0
+    assert os.environ["DUTYLINE_PUBLIC_BASE_URL"] == "http://127.0.0.1:8123"
+    monkeypatch.setenv("DUTYLINE_PUBLIC_BASE_URL", "https://dutyline.example.org")
+    assert run("serve", "--port", "8124").code == 0
+    assert os.environ["DUTYLINE_PUBLIC_BASE_URL"] == "https://dutyline.example.org"
+
+
 def test_serve_migrates_sqlite_but_not_other_databases(
     run: Run, database_url: str, uvicorn_calls: list[dict[str, Any]]
 ) -> None:
