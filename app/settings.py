@@ -5,9 +5,10 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cached_property
 
-import phonenumbers
 from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from routing import normalise_number
 
 PLACEHOLDER_AUTH_TOKEN = "dev-only-not-a-secret"
 
@@ -54,13 +55,10 @@ class Settings(BaseSettings):
     def _e164(cls, value: str | None) -> str | None:
         if value is None or not value.strip():
             return None
-        try:
-            parsed = phonenumbers.parse(value, "GB")
-        except phonenumbers.NumberParseException as exc:
-            raise ValueError("not a phone number") from exc
-        if not phonenumbers.is_valid_number(parsed):
+        e164 = normalise_number(value)
+        if e164 is None:
             raise ValueError("not a valid phone number")
-        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+        return e164
 
     @field_validator(
         "max_parallel_duty",
