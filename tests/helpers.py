@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from twilio.request_validator import RequestValidator
 
-from models import Line, OnCallShift, Worker
+from models import ConversationRecord, Line, OnCallShift, Worker
 
 AUTH_TOKEN = "test-auth-token-0123456789abcdef"
 PUBLIC_BASE_URL = "https://dutyline.example.org"
@@ -116,3 +116,13 @@ def add_shift(
         session.add(shift)
         session.flush()
         return shift.id
+
+
+def stored_record(factory: sessionmaker[Session], call_sid: str) -> ConversationRecord:
+    """The conversation record of a call, as the database holds it now."""
+    with factory() as session:
+        found = session.scalar(
+            select(ConversationRecord).where(ConversationRecord.call_sid == call_sid)
+        )
+        assert found is not None, f"no record for {call_sid}"
+        return found

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import CallbackTask, CallLeg, ConversationRecord, Worker
+from models import CallbackTask, CallLeg, Worker
 from tests.helpers import (
     CALLER,
     FALLBACK_NUMBER,
@@ -18,6 +18,7 @@ from tests.helpers import (
     add_shift,
     add_worker,
     new_call_sid,
+    stored_record,
 )
 from tests.telephony import twiml_reader
 
@@ -27,15 +28,6 @@ PRIMARY, BACKUP = "+447700900010", "+447700900011"
 DUTY_A, DUTY_B = "+447700900001", "+447700900002"
 NIGHT = datetime(2026, 1, 14, 23, 30, tzinfo=UTC)  # a Wednesday night, out of hours
 DAY = datetime(2026, 1, 14, 12, 0, tzinfo=UTC)
-
-
-def stored(factory: sessionmaker[Session], call_sid: str) -> ConversationRecord:
-    with factory() as session:
-        found = session.scalar(
-            select(ConversationRecord).where(ConversationRecord.call_sid == call_sid)
-        )
-        assert found is not None
-        return found
 
 
 def tasks(factory: sessionmaker[Session]) -> list[CallbackTask]:
@@ -99,7 +91,7 @@ def test_out_of_hours_primary_then_backup_then_fallback_then_a_message(
     assert "Thank you" in twiml_reader.said(twiml_reader.parse(thanks))
     twilio.status(call_sid, "completed", duration=95)
 
-    record = stored(session_factory, call_sid)
+    record = stored_record(session_factory, call_sid)
     assert record.status == "unanswered"
     assert record.current_step == 3
     [task] = tasks(session_factory)
@@ -121,7 +113,7 @@ def test_in_hours_nobody_available_goes_to_the_on_call_chain(
     call_sid = new_call_sid()
     first = twiml_reader.dial(twiml_reader.parse(twilio.incoming(call_sid)))
     assert first is not None and first.numbers == [PRIMARY]
-    assert stored(session_factory, call_sid).period == "in_hours"
+    assert stored_record(session_factory, call_sid).period == "in_hours"
 
 
 def test_in_hours_duty_workers_are_rung_together_then_on_call(
@@ -152,7 +144,7 @@ def test_pressing_1_accepts_and_a_colleague_pressing_1_later_is_told(
     ada_index = dialled.numbers.index(DUTY_A)
     assert "Hangup" not in press(twilio, dialled, ben_index, "1")
     assert "already answered" in press(twilio, dialled, ada_index, "1")
-    record = stored(session_factory, call_sid)
+    record = stored_record(session_factory, call_sid)
     assert (record.status, record.accepted_worker_id, record.answered_step) == (
         "in_progress",
         ben,
@@ -166,7 +158,7 @@ def test_pressing_1_accepts_and_a_colleague_pressing_1_later_is_told(
     after = twilio.post_url(dialled.action, {"CallSid": call_sid, "DialCallStatus": "completed"})
     assert twiml_reader.parse(after).find("Hangup") is not None
     twilio.status(call_sid, "completed", duration=300)
-    assert stored(session_factory, call_sid).status == "to_complete"
+    assert stored_record(session_factory, call_sid).status == "to_complete"
     assert tasks(session_factory) == []
 
 
@@ -179,7 +171,7 @@ def test_any_other_key_or_none_does_not_take_the_call(
     dialled = twiml_reader.dial(twiml_reader.parse(twilio.incoming(call_sid)))
     assert dialled is not None
     assert "<Hangup" in press(twilio, dialled, 0, "2")
-    assert stored(session_factory, call_sid).answered_step is None
+    assert stored_record(session_factory, call_sid).answered_step is None
 
 
 def test_leg_callbacks_record_every_leg_and_when_each_worker_was_offered_a_call(
@@ -214,10 +206,10 @@ def test_duplicated_callbacks_leave_one_record_one_task_and_the_same_state(
     once = twilio.post_url(first.action, params).text
     twice = twilio.post_url(first.action, params).text
     assert once == twice
-    assert stored(session_factory, call_sid).current_step == 1
+    assert stored_record(session_factory, call_sid).current_step == 1
     for _ in range(2):
         assert twilio.status(call_sid, "completed", duration=40).status_code == 204
-    record = stored(session_factory, call_sid)
+    record = stored_record(session_factory, call_sid)
     assert (record.status, record.duration_seconds) == ("unanswered", 40)
     [task] = tasks(session_factory)
     assert (task.reason, task.urgent) == ("missed_call", True)
@@ -232,11 +224,11 @@ def test_reordered_callbacks_end_in_the_right_final_state(
     dialled = twiml_reader.dial(twiml_reader.parse(twilio.incoming(call_sid)))
     assert dialled is not None and dialled.numbers == [FALLBACK_NUMBER]
     twilio.status(call_sid, "completed", duration=600)
-    assert stored(session_factory, call_sid).status == "unanswered"
+    assert stored_record(session_factory, call_sid).status == "unanswered"
     late = twilio.post_url(dialled.action, {"CallSid": call_sid, "DialCallStatus": "completed"})
     assert twiml_reader.parse(late).find("Hangup") is not None
     twilio.status(call_sid, "ringing")  # an older event, arriving last
-    record = stored(session_factory, call_sid)
+    record = stored_record(session_factory, call_sid)
     assert (record.status, record.answered_step, record.twilio_status) == (
         "to_complete",
         0,
@@ -291,7 +283,7 @@ def test_a_caller_who_hangs_up_while_ringing_is_not_moved_on_to_the_next_step(
     response = twilio.post_url(first.action, {"CallSid": call_sid, "DialCallStatus": "canceled"})
     assert twiml_reader.parse(response).find("Hangup") is not None
     twilio.status(call_sid, "completed", duration=8)
-    record = stored(session_factory, call_sid)
+    record = stored_record(session_factory, call_sid)
     assert (record.current_step, record.status) == (0, "unanswered")
     [task] = tasks(session_factory)
     assert task.reason == "missed_call" and task.caller_number == CALLER

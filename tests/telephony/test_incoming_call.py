@@ -20,6 +20,7 @@ from tests.helpers import (
     add_shift,
     add_worker,
     new_call_sid,
+    stored_record,
 )
 from tests.telephony import twiml_reader
 
@@ -27,15 +28,6 @@ pytestmark = pytest.mark.database
 
 DUTY = "+447700900001"
 ON_CALL = "+447700900002"
-
-
-def record(factory: sessionmaker[Session], call_sid: str) -> ConversationRecord:
-    with factory() as session:
-        found = session.scalar(
-            select(ConversationRecord).where(ConversationRecord.call_sid == call_sid)
-        )
-        assert found is not None
-        return found
 
 
 @pytest.mark.parametrize(
@@ -60,7 +52,7 @@ def test_each_line_is_reached_by_every_spelling_of_its_number(
     call_sid = new_call_sid()
     root = twiml_reader.parse(twilio.incoming(call_sid, to=dialled))
     assert line_name in twiml_reader.said(root)
-    stored = record(session_factory, call_sid)
+    stored = stored_record(session_factory, call_sid)
     assert stored.line.key == line_key
     assert stored.dialled_known is True
 
@@ -72,7 +64,7 @@ def test_an_unknown_number_is_served_as_the_public_line_and_logged_without_numbe
     with caplog.at_level(logging.INFO):
         root = twiml_reader.parse(twilio.incoming(call_sid, to="+442079460000"))
     assert "Public line" in twiml_reader.said(root)
-    stored = record(session_factory, call_sid)
+    stored = stored_record(session_factory, call_sid)
     assert (stored.line.key, stored.dialled_known) == ("public", False)
     assert "matches no line" in caplog.text
     assert "2079460000" not in caplog.text and "900123" not in caplog.text
@@ -102,7 +94,7 @@ def test_a_record_exists_from_the_first_webhook(
     worker = add_worker(session_factory, "Ada Duty", DUTY)
     call_sid = new_call_sid()
     twilio.incoming(call_sid)
-    stored = record(session_factory, call_sid)
+    stored = stored_record(session_factory, call_sid)
     assert stored.caller_number == CALLER
     assert stored.status == "ringing"
     assert stored.period == "in_hours"

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import CallbackTask, CallLeg, ConversationRecord
+from models import CallbackTask, CallLeg
 from telephony.simulator import SimulationResult, simulate_call
 from tests.helpers import (
     AUTH_TOKEN,
@@ -20,6 +20,7 @@ from tests.helpers import (
     add_shift,
     add_worker,
     new_call_sid,
+    stored_record,
 )
 
 pytestmark = pytest.mark.database
@@ -45,15 +46,6 @@ def simulate(
     return call_sid, result
 
 
-def record(factory: sessionmaker[Session], call_sid: str) -> ConversationRecord:
-    with factory() as session:
-        found = session.scalar(
-            select(ConversationRecord).where(ConversationRecord.call_sid == call_sid)
-        )
-        assert found is not None
-        return found
-
-
 def test_in_hours_the_duty_worker_accepts(
     client: TestClient, session_factory: sessionmaker[Session], clock: FixedClock
 ) -> None:
@@ -61,7 +53,7 @@ def test_in_hours_the_duty_worker_accepts(
     worker = add_worker(session_factory, "Dee Duty", DUTY)
     call_sid, result = simulate(client, answer_by="first")
     assert result.answered_by == DUTY
-    stored = record(session_factory, call_sid)
+    stored = stored_record(session_factory, call_sid)
     assert (stored.status, stored.accepted_worker_id) == ("to_complete", worker)
     with session_factory() as session:
         [leg] = session.scalars(select(CallLeg))
@@ -81,7 +73,7 @@ def test_out_of_hours_the_backup_accepts_after_the_primary_does_not(
     assert result.answered_by == BACKUP
     text = "\n".join(result.lines)
     assert text.index(PRIMARY) < text.index(BACKUP)
-    stored = record(session_factory, call_sid)
+    stored = stored_record(session_factory, call_sid)
     assert (stored.accepted_worker_id, stored.answered_step, stored.status) == (
         backup,
         1,
@@ -95,7 +87,7 @@ def test_nobody_answers_and_the_caller_leaves_a_message(
     clock.now = datetime(2026, 1, 14, 23, 0, tzinfo=UTC)
     call_sid, result = simulate(client, answer_by=None, leave_message=True)
     assert result.voicemail and result.answered_by is None
-    assert record(session_factory, call_sid).status == "unanswered"
+    assert stored_record(session_factory, call_sid).status == "unanswered"
     with session_factory() as session:
         [task] = session.scalars(select(CallbackTask))
         assert (task.reason, task.urgent, task.caller_number) == ("voicemail", True, CALLER)
