@@ -17,7 +17,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from models import ConversationRecord, RecordStatus
 from models import calls as records
-from models.routing_data import DutyCandidates, duty_candidates
+from models.routing_data import duty_candidates
 from routing import (
     DutyWorker,
     Line,
@@ -81,9 +81,10 @@ def _snapshot(context: TelephonyContext, session: Session, now: datetime) -> Rou
     return snapshot
 
 
-def _free_workers(
+def _routing_inputs(
     context: TelephonyContext, session: Session, now: datetime, to: str
-) -> tuple[RoutingSnapshot, DutyCandidates]:
+) -> tuple[RoutingSnapshot, list[DutyWorker]]:
+    """A current snapshot and the duty workers free for the dialled line."""
     snapshot = _snapshot(context, session, now)
     line = line_for_number(to, snapshot.lines).line
     candidates = duty_candidates(session, snapshot.line_ids[line.key])
@@ -92,7 +93,11 @@ def _free_workers(
         context.snapshots.put(snapshot)
         line = line_for_number(to, snapshot.lines).line
         candidates = duty_candidates(session, snapshot.line_ids[line.key])
-    return snapshot, candidates
+    free = [
+        DutyWorker(w.id, w.name, w.phone, frozenset({line.key}), True, w.last_offered_at)
+        for w in candidates.workers
+    ]
+    return snapshot, free
 
 
 def start_call(context: TelephonyContext, call: IncomingCall) -> VoiceResponse:
@@ -100,17 +105,13 @@ def start_call(context: TelephonyContext, call: IncomingCall) -> VoiceResponse:
     now = context.clock()
     config = context.config
     with _autocommit(context) as session:
-        snapshot, candidates = _free_workers(context, session, now, call.to)
-        line_key = line_for_number(call.to, snapshot.lines).line.key
+        snapshot, free = _routing_inputs(context, session, now, call.to)
         decision = decide_call(
             now=now,
             dialled=call.to,
             lines=snapshot.lines,
             overrides=snapshot.overrides,
-            duty_workers=[
-                DutyWorker(w.id, w.name, w.phone, frozenset({line_key}), True, w.last_offered_at)
-                for w in candidates.workers
-            ],
+            duty_workers=free,
             shifts=snapshot.shifts,
             fallback_number=config.fallback_number,
             max_parallel=config.max_parallel_duty,
@@ -140,9 +141,8 @@ def start_call(context: TelephonyContext, call: IncomingCall) -> VoiceResponse:
             # Twilio retried the first webhook: answer as the call stands, change nothing.
             existing = records.record_by_sid(session, call.call_sid)
             assert existing is not None
-            plan, step = RingPlan.from_json(existing.plan), existing.current_step
-            response = twiml.next_in_plan(config, line, call.call_sid, plan, step)
-            return response
+            plan = RingPlan.from_json(existing.plan)
+            return twiml.first_answer(config, line, call.call_sid, plan, existing.current_step)
     if not decision.line_match.known:
         log.warning(
             "call %s: dialled number matches no line; served as the public line", call.call_sid
@@ -163,9 +163,9 @@ def _line_of(record: ConversationRecord) -> Line:
     return Line(key=row.key, name=row.name, number=row.number, hours=ServiceHours())
 
 
-def _step_target(plan: RingPlan, step: int, target: int) -> tuple[RingStep, Target] | None:
+def _target(plan: RingPlan, step: int, target: int) -> Target | None:
     if 0 <= step < len(plan.steps) and 0 <= target < len(plan.steps[step].targets):
-        return plan.steps[step], plan.steps[step].targets[target]
+        return plan.steps[step].targets[target]
     return None
 
 
@@ -241,10 +241,9 @@ def accept(
             # Connecting a waiting caller to a worker who asked for them beats dropping it.
             log.warning("call %s: accept for an unknown call; connecting anyway", call_sid)
             return twiml.connect(config)
-        found = _step_target(RingPlan.from_json(record.plan), step, target)
-        if found is None:
+        person = _target(RingPlan.from_json(record.plan), step, target)
+        if person is None:
             return twiml.decline_leg(config, "This call is no longer available. Goodbye.")
-        _, person = found
         won = records.claim_answer(session, record.id, step, person.worker_id, now)
         session.refresh(record)
         repeat = record.answered_step == step and record.accepted_worker_id == person.worker_id
@@ -279,10 +278,9 @@ def leg_status(
     now = context.clock()
     with context.session_factory.begin() as session:
         record = records.record_by_sid(session, call_sid)
-        found = _step_target(RingPlan.from_json(record.plan), step, target) if record else None
-        if record is None or found is None:
+        person = _target(RingPlan.from_json(record.plan), step, target) if record else None
+        if record is None or person is None:
             return
-        _, person = found
         records.note_leg(
             session,
             record_id=record.id,

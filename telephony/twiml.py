@@ -88,27 +88,36 @@ def voicemail(response: VoiceResponse, config: TelephonyConfig) -> None:
     response.hangup()
 
 
+def _ring_or_take_message(
+    response: VoiceResponse,
+    config: TelephonyConfig,
+    line: Line,
+    call_sid: str,
+    plan: RingPlan,
+    index: int,
+) -> None:
+    if index < len(plan.steps):
+        ring_step(response, config, line, call_sid, index, plan.steps[index])
+    else:
+        voicemail(response, config)
+
+
 def next_in_plan(
     config: TelephonyConfig, line: Line, call_sid: str, plan: RingPlan, index: int
 ) -> VoiceResponse:
     """Ring step ``index`` of the plan, or, past its last step, take a message."""
     response = VoiceResponse()
-    if index < len(plan.steps):
-        ring_step(response, config, line, call_sid, index, plan.steps[index])
-    else:
-        voicemail(response, config)
+    _ring_or_take_message(response, config, line, call_sid, plan, index)
     return response
 
 
 def first_answer(
-    config: TelephonyConfig, line: Line, call_sid: str, plan: RingPlan
+    config: TelephonyConfig, line: Line, call_sid: str, plan: RingPlan, index: int = 0
 ) -> VoiceResponse:
+    """The greeting, then step ``index`` of the plan (later than 0 when Twilio retried)."""
     response = VoiceResponse()
     greet(response, config, line)
-    if plan.steps:
-        ring_step(response, config, line, call_sid, 0, plan.steps[0])
-    else:
-        voicemail(response, config)
+    _ring_or_take_message(response, config, line, call_sid, plan, index)
     return response
 
 
