@@ -592,7 +592,7 @@ def count_round_trips(url: str, token: str, public_base_url: str) -> dict[str, A
     import warnings
 
     with warnings.catch_warnings():  # starlette's notice about httpx, not ours to act on
-        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore")
         from fastapi.testclient import TestClient
     from pydantic import SecretStr
     from sqlalchemy import event
