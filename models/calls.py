@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from models.db import insert_ignoring_conflicts
 from models.tables import (
@@ -20,15 +22,21 @@ from models.tables import (
 )
 
 
-def insert_record(session: Session, values: dict[str, Any]) -> bool:
+@cache
+def _insert_record_statement(dialect: str) -> Insert:
+    # Built once per dialect: this runs on every incoming call.
+    return insert_ignoring_conflicts(dialect, ConversationRecord).returning(ConversationRecord.id)
+
+
+def insert_record(connection: Connection, values: dict[str, Any]) -> bool:
     """Create the record for a new call; False when a record for this CallSid exists."""
-    statement = (
-        insert_ignoring_conflicts(session, ConversationRecord)
-        .values(**values)
-        .returning(ConversationRecord.id)
-    )
+    statement = _insert_record_statement(connection.dialect.name)
     # RETURNING rather than rowcount, which psycopg does not always report for this.
-    return session.execute(statement).scalar_one_or_none() is not None
+    return connection.execute(statement, values).scalar_one_or_none() is not None
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
 
 
 def record_by_sid(
@@ -81,7 +89,7 @@ def note_leg(
     """Create or move forward the leg; a leg's result never moves backwards."""
     key = (CallLeg.record_id == record_id, CallLeg.step == step, CallLeg.number == number)
     session.execute(
-        insert_ignoring_conflicts(session, CallLeg).values(
+        insert_ignoring_conflicts(_dialect(session), CallLeg).values(
             record_id=record_id,
             step=step,
             number=number,
@@ -125,7 +133,7 @@ def leave_callback_task(
 ) -> None:
     """One callback task per call: a missed call, upgraded to a voicemail by a recording."""
     session.execute(
-        insert_ignoring_conflicts(session, CallbackTask).values(
+        insert_ignoring_conflicts(_dialect(session), CallbackTask).values(
             record_id=record.id,
             line_id=record.line_id,
             caller_number=record.caller_number,

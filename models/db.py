@@ -70,9 +70,8 @@ def _changes_routing(obj: object) -> bool:
     return False
 
 
-def insert_ignoring_conflicts(session: Session, table: Any) -> Insert:
-    """INSERT ... ON CONFLICT DO NOTHING, in the dialect of the session's database."""
-    dialect = session.get_bind().dialect.name
+def insert_ignoring_conflicts(dialect: str, table: Any) -> Insert:
+    """INSERT ... ON CONFLICT DO NOTHING, in the given dialect ("postgresql" or "sqlite")."""
     if dialect == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()
     if dialect == "sqlite":

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import and_, select
+from sqlalchemy import Connection, Select, and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from models.tables import HoursOverride, Line, OnCallShift, RoutingState, Worker, worker_lines
@@ -48,16 +49,13 @@ class DutyCandidates:
     workers: tuple[FreeWorker, ...]
 
 
-def duty_candidates(session: Session, line_id: int) -> DutyCandidates:
-    """The available workers for a line and the routing version, in one round trip.
-
-    The version rides along so the incoming-call webhook learns in the same query whether
-    its snapshot of lines, closures and shifts is still current.
-    """
-    query = (
+@cache
+def _duty_candidates_query() -> Select[int, int, str, str, datetime | None]:
+    # Built once: this runs on every incoming call.
+    return (
         select(RoutingState.version, Worker.id, Worker.name, Worker.phone, Worker.last_offered_at)
         .select_from(RoutingState)
-        .outerjoin(worker_lines, worker_lines.c.line_id == line_id)
+        .outerjoin(worker_lines, worker_lines.c.line_id == bindparam("line_id"))
         .outerjoin(
             Worker,
             and_(
@@ -68,9 +66,21 @@ def duty_candidates(session: Session, line_id: int) -> DutyCandidates:
         )
         .where(RoutingState.id == 1)
     )
-    rows = session.execute(query).all()
+
+
+def duty_candidates(connection: Connection | Session, line_id: int) -> DutyCandidates:
+    """The available workers for a line and the routing version, in one round trip.
+
+    The version rides along so the incoming-call webhook learns in the same query whether
+    its snapshot of lines, closures and shifts is still current.
+    """
+    rows = connection.execute(_duty_candidates_query(), {"line_id": line_id}).all()
     return DutyCandidates(
         routing_version=rows[0].version if rows else 0,
         # Workers on the line who are not available come back as NULLs: skipped.
-        workers=tuple(FreeWorker(*row[1:]) for row in rows if row.id is not None),
+        workers=tuple(
+            FreeWorker(row.id, row.name, row.phone, row.last_offered_at)
+            for row in rows
+            if row.id is not None
+        ),
     )

@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import time
+from functools import lru_cache
 
 import phonenumbers
 
@@ -54,8 +55,13 @@ DEFAULT_LINES: tuple[Line, ...] = (
 _DRAMA_RANGE = re.compile(r"\+447700900\d{3}")
 
 
+@lru_cache(maxsize=4096)
 def normalise_number(raw: str, region: str = "GB") -> str | None:
-    """E.164 form of a valid phone number, or None when it cannot be parsed or is invalid."""
+    """E.164 form of a valid phone number, or None when it cannot be parsed or is invalid.
+
+    Cached: parsing and validating is the dearest step of routing a call, and every call
+    checks the same few line and worker numbers.
+    """
     try:
         parsed = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:

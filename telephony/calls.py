@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -63,36 +64,46 @@ class IncomingCall:
 
 
 @contextmanager
-def _autocommit(context: TelephonyContext) -> Iterator[Session]:
+def _autocommit(context: TelephonyContext) -> Iterator[Connection]:
     # The incoming-call webhook writes one row with one INSERT, which is atomic on its
     # own; autocommit spares the BEGIN and COMMIT round trips on the hottest path.
     engine = context.session_factory.kw["bind"]
     with engine.connect() as connection:
-        autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
-        with context.session_factory(bind=autocommit) as session:
-            yield session
+        yield connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
-def _snapshot(context: TelephonyContext, session: Session, now: datetime) -> RoutingSnapshot:
+def _snapshot(
+    context: TelephonyContext, bind: Connection | Session, now: datetime
+) -> RoutingSnapshot:
     snapshot = context.snapshots.current(now)
     if snapshot is None:
-        snapshot = load_snapshot(session, now, context.config.snapshot_horizon)
-        context.snapshots.put(snapshot)
+        snapshot = _reload_snapshot(context, bind, now)
+    return snapshot
+
+
+def _reload_snapshot(
+    context: TelephonyContext, bind: Connection | Session, now: datetime
+) -> RoutingSnapshot:
+    if isinstance(bind, Session):
+        snapshot = load_snapshot(bind, now, context.config.snapshot_horizon)
+    else:
+        with context.session_factory(bind=bind) as session:
+            snapshot = load_snapshot(session, now, context.config.snapshot_horizon)
+    context.snapshots.put(snapshot)
     return snapshot
 
 
 def _routing_inputs(
-    context: TelephonyContext, session: Session, now: datetime, to: str
+    context: TelephonyContext, connection: Connection, now: datetime, to: str
 ) -> tuple[RoutingSnapshot, list[DutyWorker]]:
     """A current snapshot and the duty workers free for the dialled line."""
-    snapshot = _snapshot(context, session, now)
+    snapshot = _snapshot(context, connection, now)
     line = line_for_number(to, snapshot.lines).line
-    candidates = duty_candidates(session, snapshot.line_ids[line.key])
+    candidates = duty_candidates(connection, snapshot.line_ids[line.key])
     if candidates.routing_version != snapshot.version:
-        snapshot = load_snapshot(session, now, context.config.snapshot_horizon)
-        context.snapshots.put(snapshot)
+        snapshot = _reload_snapshot(context, connection, now)
         line = line_for_number(to, snapshot.lines).line
-        candidates = duty_candidates(session, snapshot.line_ids[line.key])
+        candidates = duty_candidates(connection, snapshot.line_ids[line.key])
     free = [
         DutyWorker(w.id, w.name, w.phone, frozenset({line.key}), True, w.last_offered_at)
         for w in candidates.workers
@@ -104,8 +115,8 @@ def start_call(context: TelephonyContext, call: IncomingCall) -> VoiceResponse:
     """The first webhook: decide the route, open the conversation record, ring step one."""
     now = context.clock()
     config = context.config
-    with _autocommit(context) as session:
-        snapshot, free = _routing_inputs(context, session, now, call.to)
+    with _autocommit(context) as connection:
+        snapshot, free = _routing_inputs(context, connection, now, call.to)
         decision = decide_call(
             now=now,
             dialled=call.to,
@@ -119,7 +130,7 @@ def start_call(context: TelephonyContext, call: IncomingCall) -> VoiceResponse:
         )
         line = decision.line_match.line
         created = records.insert_record(
-            session,
+            connection,
             {
                 "call_sid": call.call_sid,
                 "line_id": snapshot.line_ids[line.key],
@@ -139,10 +150,12 @@ def start_call(context: TelephonyContext, call: IncomingCall) -> VoiceResponse:
         )
         if not created:
             # Twilio retried the first webhook: answer as the call stands, change nothing.
-            existing = records.record_by_sid(session, call.call_sid)
-            assert existing is not None
-            plan = RingPlan.from_json(existing.plan)
-            return twiml.first_answer(config, line, call.call_sid, plan, existing.current_step)
+            with context.session_factory(bind=connection) as session:
+                existing = records.record_by_sid(session, call.call_sid)
+                assert existing is not None
+                plan = RingPlan.from_json(existing.plan)
+                step = existing.current_step
+            return twiml.first_answer(config, line, call.call_sid, plan, step)
     if not decision.line_match.known:
         log.warning(
             "call %s: dialled number matches no line; served as the public line", call.call_sid
