@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         resolved = settings or Settings()
         configure_logging(resolved.log_level)
+        to_thread.current_default_thread_limiter().total_tokens = resolved.worker_threads
         engine = make_engine(resolved.database_url)
         app.state.settings = resolved
         app.state.engine = engine

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     # How long the routing snapshot (lines, closures, on-call shifts) is trusted before it
     # is read again even if nothing changed; changes are seen at once through a version row.
     snapshot_horizon_minutes: int = 60
+    # Threads that run the webhooks' database work. Few: the work is short and mostly CPU,
+    # and many threads queueing on the GIL stretch the slowest answers.
+    worker_threads: int = 8
     log_level: str = "INFO"
 
     @field_validator("public_base_url")
@@ -68,6 +71,7 @@ class Settings(BaseSettings):
         "accept_seconds",
         "voicemail_max_seconds",
         "snapshot_horizon_minutes",
+        "worker_threads",
     )
     @classmethod
     def _positive(cls, value: int) -> int:

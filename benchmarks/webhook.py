@@ -663,6 +663,7 @@ def benchmark_database(
     port, bare_port = free_port(), free_port()
     public_base_url = f"http://127.0.0.1:{port}"
     env = {k: v for k, v in os.environ.items() if not k.startswith("DUTYLINE_")}
+    env.update({k: v for k, v in os.environ.items() if k == "DUTYLINE_WORKER_THREADS"})
     env.update(
         DUTYLINE_DATABASE_URL=database.url,
         DUTYLINE_TWILIO_AUTH_TOKEN=token,

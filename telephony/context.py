@@ -24,6 +24,6 @@ class TelephonyContext:
         self.validator = RequestValidator(self.config.auth_token)
 
 
-def get_telephony(request: Request) -> TelephonyContext:
+async def get_telephony(request: Request) -> TelephonyContext:
     context: TelephonyContext = request.app.state.telephony
     return context

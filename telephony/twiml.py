@@ -43,23 +43,24 @@ def ring_step(
     Workers hear a whisper and must press 1, so a personal voicemail can never take the
     call. The fallback number is an organisation's line and is connected straight away.
     """
+    step_query = urlencode({"call": call_sid, "step": index})
     dial = response.dial(
-        action=_url(config, "/twilio/dial-result", call=call_sid, step=index),
+        action=config.url(f"/twilio/dial-result?{step_query}"),
         method="POST",
         timeout=step.timeout_seconds,
         caller_id=line.number,
         answer_on_bridge=True,
     )
     for position, target in enumerate(step.targets):
-        leg: dict[str, str | int] = {"call": call_sid, "step": index, "target": position}
+        leg = f"{step_query}&target={position}"  # the whisper and the leg's status share it
         whisper = (
-            {"url": _url(config, "/twilio/whisper", **leg), "method": "POST"}
+            {"url": config.url(f"/twilio/whisper?{leg}"), "method": "POST"}
             if step.kind is not StepKind.FALLBACK
             else {}
         )
         dial.number(
             target.number,
-            status_callback=_url(config, "/twilio/leg-status", **leg),
+            status_callback=config.url(f"/twilio/leg-status?{leg}"),
             status_callback_event=LEG_EVENTS,
             status_callback_method="POST",
             **whisper,
