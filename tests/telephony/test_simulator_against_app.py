@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -91,3 +92,18 @@ def test_nobody_answers_and_the_caller_leaves_a_message(
     with session_factory() as session:
         [task] = session.scalars(select(CallbackTask))
         assert (task.reason, task.urgent, task.caller_number) == ("voicemail", True, CALLER)
+
+
+def test_a_whole_call_logs_no_phone_numbers_or_names(
+    client: TestClient,
+    session_factory: sessionmaker[Session],
+    clock: FixedClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    clock.now = datetime(2026, 1, 14, 12, 0, tzinfo=UTC)
+    add_worker(session_factory, "Dee Duty", DUTY)
+    with caplog.at_level(logging.DEBUG):
+        call_sid, _ = simulate(client, answer_by=None, leave_message=True)
+    assert call_sid in caplog.text  # the call is traceable by its CallSid...
+    for personal in ("7700900", "Dee Duty", "1305228558"):  # ...and by nothing personal
+        assert personal not in caplog.text
