@@ -16,7 +16,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.api import api_router
 from app.settings import Settings
+from app.web import web_router
 from models.db import make_engine, make_session_factory
 from routing import RingTimeouts
 from telephony.config import Clock, TelephonyConfig, system_clock
@@ -75,6 +77,8 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
 
     app = FastAPI(title="Dutyline", version="0.1.0", lifespan=lifespan)
     app.include_router(twilio_router)
+    app.include_router(api_router)
+    app.include_router(web_router)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

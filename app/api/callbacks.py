@@ -1,0 +1,5 @@
+"""/api: callbacks."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""/api: events."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

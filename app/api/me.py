@@ -1,0 +1,5 @@
+"""/api: me."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""/api: records."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""/api: rota."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

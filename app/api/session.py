@@ -1,0 +1,5 @@
+"""/api: session."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""/api: users."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

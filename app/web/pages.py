@@ -1,0 +1,5 @@
+"""Web pages: pages."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Web pages: rota."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
