@@ -1,5 +1,6 @@
 """SQLAlchemy models and the queries over them."""
 
+import models.records  # noqa: F401  (registers the record tables)
 from models.base import Base, UTCDateTime, utcnow
 from models.tables import (
     CallbackReason,
