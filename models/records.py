@@ -59,7 +59,7 @@ class RecordAddendum(Base):
         ForeignKey("conversation_records.id", ondelete="CASCADE"), index=True
     )
     at: Mapped[datetime] = mapped_column(UTCDateTime)
-    author_user_id: Mapped[int] = mapped_column(Integer)
+    author_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     # The signature as it read when written: a later change of display name leaves it be.
     author_name: Mapped[str] = mapped_column(String(120))
     text: Mapped[str] = mapped_column(Text)

@@ -121,9 +121,7 @@ def _task(session: Session, task_id: int) -> CallbackTask:
 
 
 @router.post("/{task_id}/claim", response_model=CallbackRead)
-def claim_callback(
-    task_id: int, principal: Doer, session: SessionDep, now: NowDep
-) -> CallbackRead:
+def claim_callback(task_id: int, principal: Doer, session: SessionDep, now: NowDep) -> CallbackRead:
     """Take the task on. 409 when another worker has it or it is done."""
     worker_id = _worker_id(principal)
     # One atomic UPDATE: of two claims at once, exactly one finds the task still open.
@@ -159,7 +157,9 @@ def _give_record_to(
     session: Session, principal: Principal, task: CallbackTask, worker_id: int, now: datetime
 ) -> None:
     """The call nobody answered is written up by whoever calls back."""
-    record = session.get(ConversationRecord, task.record_id, with_for_update={"of": ConversationRecord})
+    record = session.get(
+        ConversationRecord, task.record_id, with_for_update={"of": ConversationRecord}
+    )
     if record is None or record.completed_at is not None:
         return
     if record.assigned_worker_id is None and record.accepted_worker_id is None:
@@ -185,9 +185,7 @@ def complete_callback(
     """Say what happened. The worker who claimed it (an open task is claimed on the way)."""
     worker_id = _worker_id(principal)
     task = session.scalar(
-        select(CallbackTask)
-        .where(CallbackTask.id == task_id)
-        .with_for_update(of=CallbackTask)
+        select(CallbackTask).where(CallbackTask.id == task_id).with_for_update(of=CallbackTask)
     )
     if task is None:
         raise NotFound("No such callback task")

@@ -112,9 +112,7 @@ def list_records(
 
 
 @router.get("/{record_id}", response_model=RecordRead)
-def read_record(
-    record_id: int, principal: Reader, session: SessionDep, now: NowDep
-) -> RecordRead:
+def read_record(record_id: int, principal: Reader, session: SessionDep, now: NowDep) -> RecordRead:
     """One record: the call's facts (read-only), what is written, flags, addenda."""
     record = service.get_record(session, record_id)
     _audit(session, principal, "record.read", record.id, now)

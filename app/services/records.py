@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from sqlalchemy import Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.auth import Principal, Role
 from app.errors import Conflict, Forbidden, NotFound
@@ -317,7 +318,9 @@ def read_previous_contacts(session: Session, record: ConversationRecord) -> Prev
             matched_on=list(matched_on),
         )
 
-    about = [view(c.record_id, c.matched_on, c.started_at) for c in contacts if is_about_same_child(c)]
+    about = [
+        view(c.record_id, c.matched_on, c.started_at) for c in contacts if is_about_same_child(c)
+    ]
     caller = [
         view(c.record_id, c.matched_on, c.started_at)
         for c in contacts
@@ -350,7 +353,7 @@ def list_query(
     day: date | None,
     status: str | None,
     q: str | None,
-) -> Select[tuple[ConversationRecord]]:
+) -> Select[Any]:
     """The records matching the filters, newest first."""
     query = select(ConversationRecord)
     if mine:
@@ -368,9 +371,7 @@ def list_query(
     if open_only:
         query = query.where(ConversationRecord.completed_at.is_(None))
     if line:
-        query = query.where(
-            ConversationRecord.line_id.in_(select(Line.id).where(Line.key == line))
-        )
+        query = query.where(ConversationRecord.line_id.in_(select(Line.id).where(Line.key == line)))
     if day:
         start = datetime.combine(day, time(0), tzinfo=LONDON)
         end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=LONDON)
@@ -390,7 +391,7 @@ def list_query(
 
 def _search(q: str) -> Any:
     """A child's name (or part of it), a reference number, or a caller's number."""
-    matches = []
+    matches: list[ColumnElement[bool]] = []
     key = name_key(q)
     if key:
         escaped = key.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -415,7 +416,7 @@ def _search(q: str) -> Any:
 
 
 def page_of(
-    session: Session, query: Select[tuple[ConversationRecord]], page: int, per_page: int
+    session: Session, query: Select[Any], page: int, per_page: int
 ) -> tuple[list[ConversationRecord], int]:
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()

@@ -32,6 +32,12 @@ def upgrade() -> None:
             ["assigned_worker_id"],
             ["id"],
         )
+        batch.create_foreign_key(
+            op.f("fk_conversation_records_completed_by_user_id_users"),
+            "users",
+            ["completed_by_user_id"],
+            ["id"],
+        )
         batch.create_index(
             op.f("ix_conversation_records_assigned_worker_id"), ["assigned_worker_id"]
         )
@@ -45,6 +51,12 @@ def upgrade() -> None:
             op.f("fk_callback_tasks_claimed_by_worker_id_workers"),
             "workers",
             ["claimed_by_worker_id"],
+            ["id"],
+        )
+        batch.create_foreign_key(
+            op.f("fk_callback_tasks_completed_by_user_id_users"),
+            "users",
+            ["completed_by_user_id"],
             ["id"],
         )
     op.create_table(
@@ -82,6 +94,11 @@ def upgrade() -> None:
             name=op.f("fk_record_addenda_record_id_conversation_records"),
             ondelete="CASCADE",
         ),
+        sa.ForeignKeyConstraint(
+            ["author_user_id"],
+            ["users.id"],
+            name=op.f("fk_record_addenda_author_user_id_users"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_record_addenda")),
     )
     op.create_index(
@@ -98,6 +115,9 @@ def downgrade() -> None:
     op.drop_table("record_children")
     with op.batch_alter_table("callback_tasks") as batch:
         batch.drop_constraint(
+            op.f("fk_callback_tasks_completed_by_user_id_users"), type_="foreignkey"
+        )
+        batch.drop_constraint(
             op.f("fk_callback_tasks_claimed_by_worker_id_workers"), type_="foreignkey"
         )
         batch.drop_column("outcome")
@@ -107,6 +127,9 @@ def downgrade() -> None:
     with op.batch_alter_table("conversation_records") as batch:
         batch.drop_index(op.f("ix_conversation_records_outcome"))
         batch.drop_index(op.f("ix_conversation_records_assigned_worker_id"))
+        batch.drop_constraint(
+            op.f("fk_conversation_records_completed_by_user_id_users"), type_="foreignkey"
+        )
         batch.drop_constraint(
             op.f("fk_conversation_records_assigned_worker_id_workers"), type_="foreignkey"
         )
