@@ -45,6 +45,14 @@ def test_the_worker_who_accepted_reads_the_calls_facts(api: ApiClient) -> None:
     assert call["accepted_worker"]["id"] == worker.worker_id
     assert [leg["accepted"] for leg in call["legs"]] == [True]
     assert call["route"][0]["kind"] == "duty"
+    # Colleagues read every record: a worker's own phone number is not shown.
+    assert call["legs"][0]["number"] is None
+    assert call["legs"][0]["worker"]["id"] == worker.worker_id
+    assert call["route"][0]["targets"][0] == {
+        "worker_id": worker.worker_id,
+        "name": call["legs"][0]["worker"]["name"],
+        "number": None,
+    }
     assert call["answered_at"] and call["ended_at"] and call["duration_seconds"] == 120
     assert body["status"] == "to_complete" and body["locked"] is False
     assert body["assigned_worker"]["id"] == worker.worker_id
