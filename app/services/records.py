@@ -288,7 +288,7 @@ def read_record(session: Session, record: ConversationRecord) -> RecordRead:
         completed_at=record.completed_at,
         completed_by_user_id=record.completed_by_user_id,
         content=RecordContent.model_validate(record.content or {}),
-        versions=dict(record.content_versions or {}),
+        versions={name: (record.content_versions or {}).get(name, 0) for name in SECTIONS},
         flags=RecordFlags(
             out_of_hours=out_of_hours,
             re_referral=about_child > 0,
