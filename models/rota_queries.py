@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.orm import Session
 
 import routing
@@ -127,6 +127,15 @@ def _check_period(starts_at: datetime, ends_at: datetime) -> None:
 # Shifts
 
 
+def _overlapping(start: datetime, end: datetime) -> tuple[ColumnElement[bool], ...]:
+    """Shifts overlapping [start, end); the lower bound on the start keeps index reads short."""
+    return (
+        OnCallShift.ends_at > start,
+        OnCallShift.starts_at < end,
+        OnCallShift.starts_at > start - OnCallShift.MAX_LENGTH,
+    )
+
+
 def list_shifts(
     session: Session,
     start: datetime,
@@ -134,7 +143,7 @@ def list_shifts(
     worker_id: int | None = None,
     role: str | None = None,
 ) -> list[OnCallShift]:
-    query = select(OnCallShift).where(OnCallShift.ends_at > start, OnCallShift.starts_at < end)
+    query = select(OnCallShift).where(*_overlapping(start, end))
     if worker_id is not None:
         query = query.where(OnCallShift.worker_id == worker_id)
     if role is not None:
@@ -677,7 +686,7 @@ def rota_report(session: Session, start: datetime, end: datetime) -> RotaReport:
             OnCallShift.role,
             OnCallShift.starts_at,
             OnCallShift.ends_at,
-        ).where(OnCallShift.ends_at > start, OnCallShift.starts_at < end)
+        ).where(*_overlapping(start, end))
     ).all()
     shifts = [RotaShift(r.id, r.worker_id, Role(r.role), r.starts_at, r.ends_at) for r in rows]
     workers = {

@@ -7,9 +7,9 @@ first webhook a single INSERT.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -127,6 +127,9 @@ class OnCallShift(Base):
     )
     slot_key: Mapped[str | None] = mapped_column(String(40))
     cover_id: Mapped[int | None] = mapped_column(ForeignKey("rota_covers.id", ondelete="SET NULL"))
+
+    # No shift is longer, so a lookup at an instant reads only a month of the index.
+    MAX_LENGTH: ClassVar[timedelta] = timedelta(days=31)
     sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     worker: Mapped[Worker] = relationship(lazy="joined", innerjoin=True)
