@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     # and many threads queueing on the GIL stretch the slowest answers.
     worker_threads: int = 8
     log_level: str = "INFO"
+    # A signed-in browser is signed out after this long without a request, and in any
+    # case after a shift's length.
+    session_idle_minutes: int = 240
+    session_hours: int = 13
     # Rota gap alerts by SMS (issue 4): sent when all three are set (with the auth token
     # above), otherwise written to the log.
     twilio_account_sid: str | None = None

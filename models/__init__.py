@@ -1,7 +1,10 @@
 """SQLAlchemy models and the queries over them."""
 
 from models import rota as rota  # the rota tables (issue 4)
+from models.accounts import ApiToken, SignInAttempt, User, UserRole, WebSession
+from models.audit import AuditEvent
 from models.base import Base, UTCDateTime, utcnow
+from models.events import LiveEvent
 from models.tables import (
     CallbackReason,
     CallbackStatus,
@@ -18,6 +21,8 @@ from models.tables import (
 )
 
 __all__ = [
+    "ApiToken",
+    "AuditEvent",
     "Base",
     "CallLeg",
     "CallbackReason",
@@ -26,10 +31,15 @@ __all__ = [
     "ConversationRecord",
     "HoursOverride",
     "Line",
+    "LiveEvent",
     "OnCallShift",
     "RecordStatus",
     "RoutingState",
+    "SignInAttempt",
     "UTCDateTime",
+    "User",
+    "UserRole",
+    "WebSession",
     "Worker",
     "utcnow",
     "worker_lines",
