@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from app.settings import PLACEHOLDER_AUTH_TOKEN, Settings
+from routing import LONDON
+from routing.rota import Gap
 
 log = logging.getLogger("dutyline.notify")
 
@@ -66,3 +68,14 @@ def notifier_from_settings(settings: Settings) -> Notifier:
         client = Client(settings.twilio_account_sid, token)
         return SmsNotifier(client, settings.sms_from_number, settings.rota_alert_to_number)
     return LogNotifier()
+
+
+def gap_message(gap: Gap) -> str:
+    """An alert for an uncovered stretch: when and which role, nobody's name or number."""
+    fmt = "%a %d %b %H:%M %Z"
+    start = gap.starts_at.astimezone(LONDON).strftime(fmt)
+    end = gap.ends_at.astimezone(LONDON).strftime(fmt)
+    return (
+        f"Dutyline rota gap: no {gap.role.value} on call from {start} to {end} "
+        f"({', '.join(gap.line_keys)}). Please arrange cover."
+    )

@@ -7,7 +7,7 @@ import hashlib
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event
 from sqlalchemy.orm import Session
@@ -176,8 +176,8 @@ def read_import(
                 refused.append(Refusal(number, "end", "the end must be after the start"))
             elif real_hours(start, end) > max_hours:
                 refused.append(Refusal(number, "end", "a shift lasts at most 14 days"))
-            elif end <= now:
-                refused.append(Refusal(number, "end", "the shift would already be over"))
+            elif start < now - timedelta(minutes=5):
+                refused.append(Refusal(number, "start", "in the past: the past is not rewritten"))
         if len(refused) == before and worker is not None:
             rows.append(ImportRow(number, worker.id, role, times["start"], times["end"]))
     return rows, refused

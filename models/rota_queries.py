@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, delete, select
 from sqlalchemy.orm import Session
 
 import routing
@@ -30,7 +30,6 @@ from models.rota import (
     SwapStatus,
     WorkerLeave,
 )
-from models.routing_data import shifts_overlapping
 from models.tables import OnCallShift, Worker
 from routing import Role
 from routing.rota import (
@@ -51,6 +50,8 @@ from routing.rota import (
 )
 
 MAX_SHIFT = timedelta(days=14)
+# A time typed to the minute for "from now" is a little in the past by the time it arrives.
+PAST_TOLERANCE = timedelta(minutes=5)
 MAX_APPLY_DAYS = 366
 REASON_MAX = 200
 
@@ -170,6 +171,8 @@ def create_shift(
     _check_period(starts_at, ends_at)
     if ends_at <= now:
         raise RotaInvalid("ends_at", "the shift would already be over: the past is not rewritten")
+    if starts_at < now - PAST_TOLERANCE:
+        raise RotaInvalid("starts_at", "the past is not rewritten: start now or later")
     shift = OnCallShift(
         worker=worker, role=known_role.value, starts_at=starts_at, ends_at=ends_at, source=source
     )
@@ -213,6 +216,8 @@ def update_shift(
     started = shift.starts_at < now
     if started and new_start != shift.starts_at:
         raise RotaInvalid("starts_at", "this shift has started: its start cannot move")
+    if new_start != shift.starts_at and new_start < now - PAST_TOLERANCE:
+        raise RotaInvalid("starts_at", "the past is not rewritten: start now or later")
     _check_period(new_start, new_end)
     if new_end <= now:
         raise RotaInvalid("ends_at", "the end must be after now")
@@ -714,21 +719,52 @@ def rota_report(session: Session, start: datetime, end: datetime) -> RotaReport:
     )
 
 
+@lru_cache(maxsize=1)
+def _on_call_query() -> Select[int, int, str, datetime, datetime, str, str]:
+    # Built once: the same bounded range read as the call path's snapshot, in one statement.
+    at: BindParameter[datetime] = bindparam("at")
+    just_after: BindParameter[datetime] = bindparam("just_after")
+    return (
+        select(
+            OnCallShift.id,
+            OnCallShift.worker_id,
+            OnCallShift.role,
+            OnCallShift.starts_at,
+            OnCallShift.ends_at,
+            Worker.name,
+            Worker.phone,
+        )
+        .join(Worker, Worker.id == OnCallShift.worker_id)
+        .where(
+            OnCallShift.ends_at > at,
+            OnCallShift.starts_at < just_after,
+            OnCallShift.starts_at > bindparam("earliest"),
+            Worker.active.is_(True),
+        )
+    )
+
+
 def who_is_on_call(session: Session, at: datetime) -> tuple[routing.OnCallEntry, ...]:
-    """The on-call chain at an instant, read the way the call path reads shifts."""
-    rows = shifts_overlapping(session, at, at + timedelta(microseconds=1))
+    """The on-call chain at an instant: who calls ring, primary first, then backup."""
+    rows = session.execute(
+        _on_call_query(),
+        {
+            "at": at,
+            "just_after": at + timedelta(microseconds=1),
+            "earliest": at - OnCallShift.MAX_LENGTH,
+        },
+    ).all()
     shifts = [
         routing.OnCallShift(
             id=row.id,
             worker_id=row.worker_id,
-            worker_name=row.worker.name,
-            phone=row.worker.phone,
+            worker_name=row.name,
+            phone=row.phone,
             role=Role(row.role),
             starts_at=row.starts_at,
             ends_at=row.ends_at,
         )
         for row in rows
-        if row.worker.active
     ]
     return routing.oncall_chain(shifts, at)
 

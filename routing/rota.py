@@ -7,6 +7,7 @@ here, so the rota and the calls agree on every minute.
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -236,12 +237,14 @@ def plan_rotation(
     return planned
 
 
-def _subtract(window: Interval, covers: Sequence[Interval]) -> list[Interval]:
+def _subtract(
+    window: Interval, covers: Sequence[Interval], ends: Sequence[datetime]
+) -> list[Interval]:
+    """The parts of `window` outside `covers` (merged, sorted; `ends` their ends, for bisect)."""
     gaps = []
     cursor, end = window
-    for lo, hi in covers:
-        if hi <= cursor:
-            continue
+    for i in range(bisect_right(ends, cursor), len(covers)):
+        lo, hi = covers[i]
         if lo >= end:
             break
         if lo > cursor:
@@ -270,10 +273,11 @@ def find_gaps(
     gaps: list[Gap] = []
     for role in Role:
         covers = _union(by_role[role])
+        ends = [hi for _, hi in covers]
         found: dict[Interval, list[str]] = {}
         for key, windows in windows_by_line.items():
             for window in windows:
-                for gap in _subtract(window, covers):
+                for gap in _subtract(window, covers, ends):
                     found.setdefault(gap, []).append(key)
         gaps += [Gap(role, lo, hi, tuple(keys)) for (lo, hi), keys in found.items()]
     return sorted(gaps, key=lambda g: (g.starts_at, g.role is Role.BACKUP, g.ends_at))
