@@ -8,6 +8,7 @@ Expected errors print one `error: ...` line to stderr and exit 1 (2 for usage er
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import os
 import sys
@@ -20,14 +21,17 @@ import httpx
 import phonenumbers
 from alembic.runtime.migration import MigrationContext
 from pydantic import ValidationError
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 import migrations
-from app.demo import seed_demo
+from app import accounts
+from app.auth import Role as AccountRole
+from app.demo import DEMO_PASSWORD, seed_demo, seed_demo_accounts
+from app.errors import AppError, Invalid
 from app.settings import Settings
-from models import HoursOverride, OnCallShift, Worker, queries, utcnow
+from models import HoursOverride, OnCallShift, User, Worker, queries, utcnow
 from models.db import make_engine, make_session_factory
 from models.queries import InvalidInput
 from routing import LONDON, OverrideMode, Role
@@ -219,6 +223,10 @@ def _seed_and_describe(session: Session) -> None:
         )
     else:
         print("Demo: workers already exist, nothing seeded.")
+    accounts_seeded = seed_demo_accounts(session, utcnow())
+    if accounts_seeded:
+        print(f"Demo accounts for the web UI (password for all: {DEMO_PASSWORD}):")
+        _table(("username", "roles"), accounts_seeded)
     print("Lines:")
     for line in queries.lines_by_key(session).values():
         print(f"  {line.name}: {_national(line.number)} ({line.number})")
@@ -437,6 +445,52 @@ def _who(settings: Settings, phone: str) -> str:
 Handler = Callable[[Settings, argparse.Namespace], int]
 
 
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin or not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password (at least 12 characters): ")
+    if getpass.getpass("Same password again: ") != first:
+        raise CliError("the two passwords differ")
+    return first
+
+
+def cmd_users_create(settings: Settings, args: argparse.Namespace) -> int:
+    with _session(settings) as session:
+        worker_id = _worker(session, args.worker).id if args.worker else None
+        password = _read_password(args)
+        try:
+            user = accounts.create_user(
+                session,
+                username=args.username,
+                display_name=args.display_name or args.username,
+                password=password,
+                roles=[AccountRole(role) for role in args.role],
+                worker_id=worker_id,
+                now=utcnow(),
+            )
+        except AppError as exc:
+            field = f"{exc.loc[-1]}: " if isinstance(exc, Invalid) else ""
+            raise CliError(f"{field}{exc.message}") from None
+        print(user.id)
+    return 0
+
+
+def cmd_users_list(settings: Settings, args: argparse.Namespace) -> int:
+    with _session(settings) as session:
+        rows = [
+            (
+                str(user.id),
+                user.username,
+                ", ".join(sorted(user.roles)),
+                user.worker.name if user.worker else "",
+                "yes" if user.active else "no",
+            )
+            for user in session.scalars(select(User).order_by(User.username))
+        ]
+    _table(("id", "username", "roles", "worker", "active"), rows)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="dutyline",
@@ -509,6 +563,29 @@ def build_parser() -> argparse.ArgumentParser:
     closures.add_parser("list", help="list closures and openings").set_defaults(
         handler=cmd_closures_list
     )
+
+    users = commands.add_parser("users", help="staff accounts").add_subparsers(
+        dest="action", required=True, metavar="ACTION"
+    )
+    create = users.add_parser(
+        "create",
+        help="create a staff account (the first admin, say)",
+        description="Create a staff account. The password is asked for, or read from "
+        "standard input when it is not a terminal (or with --password-stdin).",
+    )
+    create.add_argument("--username", required=True)
+    create.add_argument(
+        "--role",
+        required=True,
+        action="append",
+        choices=[r.value for r in AccountRole],
+        help="repeat for several roles",
+    )
+    create.add_argument("--display-name", help="default: the username")
+    create.add_argument("--worker", metavar="NAME_OR_ID", help="the worker a social worker is")
+    create.add_argument("--password-stdin", action="store_true")
+    create.set_defaults(handler=cmd_users_create)
+    users.add_parser("list", help="list staff accounts").set_defaults(handler=cmd_users_list)
 
     simulate = commands.add_parser(
         "simulate-call",

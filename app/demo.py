@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import queries
@@ -95,3 +96,41 @@ def seed_demo(session: Session, now: datetime) -> DemoSummary:
         cover_start=start,
         cover_end=end,
     )
+
+
+# Demo accounts: username, display name, roles, linked worker (by name).
+DEMO_PASSWORD = "dutyline-demo"
+DEMO_ACCOUNTS: tuple[tuple[str, str, tuple[str, ...], str | None], ...] = (
+    ("admin", "Demo admin", ("admin",), None),
+    ("coordinator", "Demo rota coordinator", ("coordinator",), None),
+    ("manager", "Demo manager", ("manager",), None),
+    ("sam.okafor", "Sam Okafor", ("worker",), "Sam Okafor"),
+    ("priya.shah", "Priya Shah", ("worker",), "Priya Shah"),
+    ("jo.whitfield", "Jo Whitfield", ("worker",), "Jo Whitfield"),
+)
+
+
+def seed_demo_accounts(session: Session, now: datetime) -> tuple[tuple[str, str], ...]:
+    """Demo staff accounts, unless there are accounts already: (username, roles) pairs."""
+    from app.accounts import create_user
+    from app.auth import Role as AccountRole
+    from models import User
+
+    if session.scalar(select(func.count()).select_from(User)):
+        return ()
+    seeded = []
+    for username, display_name, roles, worker_name in DEMO_ACCOUNTS:
+        worker = queries.find_worker(session, worker_name) if worker_name else None
+        if worker_name and worker is None:
+            continue
+        create_user(
+            session,
+            username=username,
+            display_name=display_name,
+            password=DEMO_PASSWORD,
+            roles=[AccountRole(role) for role in roles],
+            worker_id=worker.id if worker else None,
+            now=now,
+        )
+        seeded.append((username, ", ".join(roles)))
+    return tuple(seeded)

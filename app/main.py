@@ -16,7 +16,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from app.api import api_router
+from app.api.routes import api_router
+from app.auth import SessionPolicy, document_permissions
+from app.errors import install_error_handler
 from app.settings import Settings
 from app.web import web_router
 from models.db import make_engine, make_session_factory
@@ -65,11 +67,18 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
         configure_logging(resolved.log_level)
         to_thread.current_default_thread_limiter().total_tokens = resolved.worker_threads
         engine = make_engine(resolved.database_url)
+        session_factory = make_session_factory(engine)
         app.state.settings = resolved
         app.state.engine = engine
+        app.state.session_factory = session_factory
+        app.state.clock = clock
+        app.state.session_policy = SessionPolicy(
+            idle=timedelta(minutes=resolved.session_idle_minutes),
+            lifetime=timedelta(hours=resolved.session_hours),
+        )
         app.state.telephony = TelephonyContext(
             config=telephony_config(resolved),
-            session_factory=make_session_factory(engine),
+            session_factory=session_factory,
             clock=clock,
         )
         yield
@@ -79,6 +88,8 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     app.include_router(twilio_router)
     app.include_router(api_router)
     app.include_router(web_router)
+    install_error_handler(app)
+    document_permissions(app)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

@@ -45,6 +45,10 @@ class Settings(BaseSettings):
     # and many threads queueing on the GIL stretch the slowest answers.
     worker_threads: int = 8
     log_level: str = "INFO"
+    # A signed-in browser is signed out after this long without a request, and in any
+    # case after a shift's length.
+    session_idle_minutes: int = 240
+    session_hours: int = 13
 
     @field_validator("public_base_url")
     @classmethod

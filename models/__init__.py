@@ -1,6 +1,9 @@
 """SQLAlchemy models and the queries over them."""
 
+from models.accounts import ApiToken, SignInAttempt, User, UserRole, WebSession
+from models.audit import AuditEvent
 from models.base import Base, UTCDateTime, utcnow
+from models.events import LiveEvent
 from models.tables import (
     CallbackReason,
     CallbackStatus,
@@ -17,6 +20,8 @@ from models.tables import (
 )
 
 __all__ = [
+    "ApiToken",
+    "AuditEvent",
     "Base",
     "CallLeg",
     "CallbackReason",
@@ -25,10 +30,15 @@ __all__ = [
     "ConversationRecord",
     "HoursOverride",
     "Line",
+    "LiveEvent",
     "OnCallShift",
     "RecordStatus",
     "RoutingState",
+    "SignInAttempt",
     "UTCDateTime",
+    "User",
+    "UserRole",
+    "WebSession",
     "Worker",
     "utcnow",
     "worker_lines",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
 from models.db import insert_ignoring_conflicts
+from models.events import publish
 from models.tables import (
     CallbackReason,
     CallbackStatus,
@@ -131,9 +132,13 @@ def leave_callback_task(
     recording_url: str | None = None,
     recording_seconds: int | None = None,
 ) -> None:
-    """One callback task per call: a missed call, upgraded to a voicemail by a recording."""
-    session.execute(
-        insert_ignoring_conflicts(_dialect(session), CallbackTask).values(
+    """One callback task per call: a missed call, upgraded to a voicemail by a recording.
+
+    The workers on the call's line hear of a new task through a live event.
+    """
+    created = session.execute(
+        insert_ignoring_conflicts(_dialect(session), CallbackTask)
+        .values(
             record_id=record.id,
             line_id=record.line_id,
             caller_number=record.caller_number,
@@ -142,7 +147,16 @@ def leave_callback_task(
             status=CallbackStatus.OPEN,
             created_at=now,
         )
-    )
+        .returning(CallbackTask.id)
+    ).scalar_one_or_none()
+    if created is not None:
+        publish(
+            session,
+            kind="callback.created",
+            payload={"task_id": created},
+            at=now,
+            line_id=record.line_id,
+        )
     if recording_url:
         session.execute(
             update(CallbackTask)
@@ -169,4 +183,27 @@ def withdraw_missed_call_task(session: Session, record_id: int, now: datetime) -
             resolution="Closed by the service: the call was answered.",
             completed_at=now,
         )
+    )
+
+
+def mark_on_call(session: Session, record_id: int, worker_id: int, now: datetime) -> None:
+    """The worker pressed 1 and got the caller: busy, and their desk opens the record."""
+    session.execute(
+        update(Worker)
+        .where(Worker.id == worker_id)
+        .values(busy_record_id=record_id, busy_since=now)
+        .execution_options(synchronize_session=False)
+    )
+    publish(
+        session, kind="call.accepted", payload={"record_id": record_id}, at=now, worker_id=worker_id
+    )
+
+
+def end_on_call(session: Session, record_id: int) -> None:
+    """The call ended: whoever it made busy is free again."""
+    session.execute(
+        update(Worker)
+        .where(Worker.busy_record_id == record_id)
+        .values(busy_record_id=None, busy_since=None)
+        .execution_options(synchronize_session=False)
     )

@@ -14,6 +14,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 import routing
+from models.people import set_line_availability
 from models.tables import HoursOverride, Line, OnCallShift, Worker
 from routing import OverrideMode, Role, normalise_number
 
@@ -110,7 +111,8 @@ def add_worker(session: Session, name: str, phone: str, line_keys: Iterable[str]
 
 
 def set_availability(session: Session, worker: Worker, available: bool) -> Worker:
-    worker.available = available
+    """Available or offline on all the worker's lines."""
+    set_line_availability(session, worker, available, None)
     session.flush()
     return worker
 

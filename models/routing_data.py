@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Connection, Select, and_, bindparam, select
+from sqlalchemy import Connection, Select, and_, bindparam, or_, select
 from sqlalchemy.orm import Session
 
+from models.people import BUSY_EXPIRY
 from models.tables import HoursOverride, Line, OnCallShift, RoutingState, Worker, worker_lines
 
 
@@ -60,21 +61,28 @@ def _duty_candidates_query() -> Select[int, int, str, str, datetime | None]:
             Worker,
             and_(
                 Worker.id == worker_lines.c.worker_id,
+                worker_lines.c.available.is_(True),
                 Worker.available.is_(True),
                 Worker.active.is_(True),
+                # Not on another call (a busy mark older than BUSY_EXPIRY is forgotten).
+                or_(Worker.busy_record_id.is_(None), Worker.busy_since < bindparam("busy_before")),
             ),
         )
         .where(RoutingState.id == 1)
     )
 
 
-def duty_candidates(connection: Connection | Session, line_id: int) -> DutyCandidates:
+def duty_candidates(
+    connection: Connection | Session, line_id: int, now: datetime
+) -> DutyCandidates:
     """The available workers for a line and the routing version, in one round trip.
 
     The version rides along so the incoming-call webhook learns in the same query whether
     its snapshot of lines, closures and shifts is still current.
     """
-    rows = connection.execute(_duty_candidates_query(), {"line_id": line_id}).all()
+    rows = connection.execute(
+        _duty_candidates_query(), {"line_id": line_id, "busy_before": now - BUSY_EXPIRY}
+    ).all()
     return DutyCandidates(
         routing_version=rows[0].version if rows else 0,
         # Workers on the line who are not available come back as NULLs: skipped.

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Time,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -55,6 +56,8 @@ worker_lines = Table(
     Base.metadata,
     Column("worker_id", ForeignKey("workers.id", ondelete="CASCADE"), primary_key=True),
     Column("line_id", ForeignKey("lines.id", ondelete="CASCADE"), primary_key=True),
+    # Per line: a worker may answer one line and not the other for a while.
+    Column("available", Boolean, nullable=False, server_default=true()),
 )
 
 
@@ -95,9 +98,15 @@ class Worker(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     phone: Mapped[str] = mapped_column(PHONE)
+    # Available at all; each line can also be switched off alone (worker_lines.available).
     available: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     last_offered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # On a call since: set when they press 1, cleared when the call ends. Not rung meanwhile.
+    busy_record_id: Mapped[int | None] = mapped_column(
+        ForeignKey("conversation_records.id", ondelete="SET NULL", use_alter=True)
+    )
+    busy_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     lines: Mapped[list[Line]] = relationship(secondary=worker_lines, lazy="selectin")
@@ -150,7 +159,9 @@ class ConversationRecord(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     line: Mapped[Line] = relationship(lazy="joined", innerjoin=True)
-    accepted_worker: Mapped[Worker | None] = relationship(lazy="joined")
+    accepted_worker: Mapped[Worker | None] = relationship(
+        lazy="joined", foreign_keys=[accepted_worker_id]
+    )
     legs: Mapped[list[CallLeg]] = relationship(
         back_populates="record", lazy="selectin", order_by="CallLeg.id"
     )

@@ -99,11 +99,11 @@ def _routing_inputs(
     """A current snapshot and the duty workers free for the dialled line."""
     snapshot = _snapshot(context, connection, now)
     line = line_for_number(to, snapshot.lines).line
-    candidates = duty_candidates(connection, snapshot.line_ids[line.key])
+    candidates = duty_candidates(connection, snapshot.line_ids[line.key], now)
     if candidates.routing_version != snapshot.version:
         snapshot = _reload_snapshot(context, connection, now)
         line = line_for_number(to, snapshot.lines).line
-        candidates = duty_candidates(connection, snapshot.line_ids[line.key])
+        candidates = duty_candidates(connection, snapshot.line_ids[line.key], now)
     free = [
         DutyWorker(w.id, w.name, w.phone, frozenset({line.key}), True, w.last_offered_at)
         for w in candidates.workers
@@ -278,6 +278,8 @@ def accept(
             now=now,
             accepted=True,
         )
+        if won and person.worker_id is not None:
+            records.mark_on_call(session, record.id, person.worker_id, now)
     log.info("call %s: accepted at step %d", call_sid, step)
     return twiml.connect(config)
 
@@ -329,6 +331,7 @@ def call_status(
             return
         record.ended_at = now
         record.duration_seconds = duration
+        records.end_on_call(session, record.id)
         if record.answered_step is not None:
             record.status = RecordStatus.TO_COMPLETE
         else:

@@ -1,10 +1,1 @@
-"""The JSON API under /api. Each module is one domain; every route states who may call it
-through ``app.auth.require``."""
-
-from fastapi import APIRouter
-
-from app.api import callbacks, events, me, records, rota, session, users
-
-api_router = APIRouter(prefix="/api")
-for module in (session, me, users, events, records, callbacks, rota):
-    api_router.include_router(module.router)
+"""The JSON API under /api, one module per domain; ``app.api.routes`` gathers them."""

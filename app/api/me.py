@@ -1,5 +1,104 @@
-"""/api: me."""
+"""/api/me: who I am, and my availability per line."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+from datetime import datetime
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from app.api.deps import NowDep, SessionDep
+from app.auth import AnyRole, Principal, Role, require
+from app.errors import Conflict, Invalid
+from models import Worker
+from models.people import line_availability, set_line_availability
+
+router = APIRouter(tags=["me"])
+
+Availability = Literal["available", "busy", "offline"]
+
+
+class LineAvailabilityRead(BaseModel):
+    key: str
+    name: str
+    number: str
+    availability: Availability
+
+
+class MyWorkerRead(BaseModel):
+    id: int
+    name: str
+    phone: str
+    lines: list[LineAvailabilityRead]
+
+
+class MeRead(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    roles: list[Role]
+    csrf_token: str | None = Field(
+        None, description="Send as X-CSRF-Token on changes made with the session cookie."
+    )
+    worker: MyWorkerRead | None
+
+
+class AvailabilityUpdate(BaseModel):
+    availability: Literal["available", "offline"]
+    lines: list[str] | None = Field(
+        None, description="Line keys to change; all my lines when absent.", max_length=20
+    )
+
+
+def me_read(session: Session, principal: Principal, now: datetime) -> MeRead:
+    worker = session.get(Worker, principal.worker_id) if principal.worker_id else None
+    return MeRead(
+        id=principal.user_id,
+        username=principal.username,
+        display_name=principal.display_name,
+        roles=sorted(principal.roles),
+        csrf_token=principal.csrf_token,
+        worker=None
+        if worker is None
+        else MyWorkerRead(
+            id=worker.id,
+            name=worker.name,
+            phone=worker.phone,
+            lines=[
+                LineAvailabilityRead(**vars(line))
+                for line in line_availability(session, worker, now)
+            ],
+        ),
+    )
+
+
+@router.get("/me", response_model=MeRead)
+def read_me(principal: AnyRole, session: SessionDep, now: NowDep) -> MeRead:
+    """Who I am, my roles, and (for a social worker) my availability on each line."""
+    return me_read(session, principal, now)
+
+
+@router.put("/me/availability", response_model=MeRead)
+def update_my_availability(
+    body: AvailabilityUpdate,
+    principal: Annotated[Principal, Depends(require(Role.WORKER))],
+    session: SessionDep,
+    now: NowDep,
+) -> MeRead:
+    """Say I am available for calls, or offline, on all my lines or some of them."""
+    worker = session.get(Worker, principal.worker_id) if principal.worker_id else None
+    if worker is None:
+        raise Conflict("Your account is not linked to a worker; ask an admin.")
+    line_ids: list[int] | None = None
+    if body.lines is not None:
+        mine = {line.key: line.id for line in worker.lines}
+        unknown = sorted(set(body.lines) - set(mine))
+        if unknown:
+            raise Invalid("lines", f"not lines you answer: {', '.join(unknown)}")
+        line_ids = [mine[key] for key in body.lines]
+    set_line_availability(session, worker, body.availability == "available", line_ids)
+    session.flush()
+    session.expire(worker)
+    return me_read(session, principal, now)

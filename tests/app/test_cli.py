@@ -22,9 +22,18 @@ from sqlalchemy.orm import Session, sessionmaker
 import migrations
 import telephony.simulator
 from app import cli
+from app.auth import password_matches
 from app.cli import main
-from app.demo import COVER_DAYS, cover_period, seed_demo
-from models import HoursOverride, OnCallShift, RoutingState, Worker, queries, worker_lines
+from app.demo import COVER_DAYS, DEMO_PASSWORD, cover_period, seed_demo
+from models import (
+    HoursOverride,
+    OnCallShift,
+    RoutingState,
+    User,
+    Worker,
+    queries,
+    worker_lines,
+)
 from routing import DEFAULT_LINES, LONDON, Role, is_in_hours
 from telephony.simulator import SimulationResult
 
@@ -460,6 +469,12 @@ def test_serve_demo_seeds_once_and_says_how_to_call(
     assert "01305 228558 (+441305228558)" in result.out
     assert "01305 228866 (+441305228866)" in result.out
     assert "dutyline simulate-call --to 01305228558 --from 07700900123" in result.out
+    assert f"password for all: {DEMO_PASSWORD}" in result.out
+    assert "sam.okafor" in result.out and "coordinator" in result.out
+    with session_factory() as session:
+        sam = session.scalars(select(User).where(User.username == "sam.okafor")).one()
+        assert sam.worker is not None and sam.worker.name == "Sam Okafor"
+        assert password_matches(sam.password_hash, DEMO_PASSWORD)
     seeded = state(session_factory)
     assert len(seeded["workers"]) == 9
     assert all(w.available for w in seeded["workers"])
