@@ -26,3 +26,33 @@ def home(request: Request) -> Response:
 @router.get("/sign-in")
 def sign_in(request: Request) -> Response:
     return render(request, "sign_in.html")
+
+
+@router.get("/desk")
+def desk(request: Request) -> Response:
+    return render(request, "desk.html")
+
+
+@router.get("/records")
+def record_search(request: Request) -> Response:
+    return render(request, "records.html")
+
+
+@router.get("/records/{record_id}")
+def record(request: Request, record_id: int) -> Response:
+    return render(request, "record.html", record_id=record_id)
+
+
+@router.get("/records/{record_id}/audit")
+def record_audit(request: Request, record_id: int) -> Response:
+    return render(request, "record_audit.html", record_id=record_id)
+
+
+@router.get("/admin/users")
+def users(request: Request) -> Response:
+    return render(request, "users.html")
+
+
+@router.get("/admin/users/{user_id}")
+def user(request: Request, user_id: int) -> Response:
+    return render(request, "user.html", user_id=user_id)

@@ -19,6 +19,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -243,3 +244,53 @@ def screenshot(page: Page, name: str) -> None:
         directory = ROOT / directory
     directory.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(directory / f"{name}.png"), full_page=True)
+
+
+# -- people -------------------------------------------------------------------------------
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    password: str
+    user_id: int
+    worker_id: int | None
+
+
+def make_account(
+    database_url: str,
+    username: str,
+    *roles: str,
+    display_name: str | None = None,
+    worker_id: int | None = None,
+) -> Account:
+    """A staff account made with the app's own rules (app.accounts.create_user)."""
+    from app.accounts import create_user
+    from app.auth import Role
+    from models.db import make_engine, make_session_factory
+
+    engine = make_engine(database_url)
+    try:
+        with make_session_factory(engine).begin() as session:
+            user = create_user(
+                session,
+                username=username,
+                display_name=display_name or username.replace(".", " ").title(),
+                password=PASSWORD,
+                roles=[Role(role) for role in roles],
+                worker_id=worker_id,
+                now=datetime.now(UTC),
+            )
+            return Account(username, PASSWORD, user.id, worker_id)
+    finally:
+        engine.dispose()
+
+
+def sign_in(page: Page, server: Server, account: Account) -> None:
+    page.goto(server.url + "/sign-in")
+    page.get_by_label("Username").fill(account.username)
+    page.get_by_label("Password", exact=True).fill(account.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/sign-in" not in url)
