@@ -1,5 +1,6 @@
 """SQLAlchemy models and the queries over them."""
 
+import models.records  # noqa: F401  (registers the record tables)
 from models.accounts import ApiToken, SignInAttempt, User, UserRole, WebSession
 from models.audit import AuditEvent
 from models.base import Base, UTCDateTime, utcnow
