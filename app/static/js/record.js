@@ -202,7 +202,10 @@ function rerenderList(field, id, items) {
 
 function buildForm(content) {
   const sections = document.getElementById("sections");
-  sections.replaceChildren();
+  sections.replaceChildren(h("nav", { class: "panel", "aria-labelledby": "contents-heading" },
+    h("h2", { class: "heading-m", id: "contents-heading" }, "Sections"),
+    h("ol", { class: "list" }, SECTIONS.map((section) =>
+      h("li", {}, h("a", { href: `#section-${section.key}` }, section.legend))))));
   for (const section of SECTIONS) {
     const values = content[section.key] || {};
     const fieldset = h("fieldset", { class: "fieldset fieldset--section", id: `section-${section.key}`, dataset: { section: section.key } },
