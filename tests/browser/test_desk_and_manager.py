@@ -64,6 +64,7 @@ def test_a_missed_call_leaves_a_callback_task_on_the_desk_to_claim_and_complete(
 
     task.get_by_role("button", name="Claim").click()
     expect(task).to_contain_text("Claimed")
+    screenshot(page, "desk-callback")
     # Completing without saying what happened: an error summary, nothing done.
     task.get_by_role("button", name="Complete callback").click()
     summary = page.get_by_role("alert")
@@ -71,7 +72,6 @@ def test_a_missed_call_leaves_a_callback_task_on_the_desk_to_claim_and_complete(
     expect(summary).to_contain_text("Write what happened")
     task.get_by_label("Spoke to the caller").check()
     task.get_by_label("Notes").fill("Rang back; advice given about the school nurse.")
-    screenshot(page, "desk-callback")
     task.get_by_role("button", name="Complete callback").click()
     expect(page.locator("#callbacks-status")).to_have_text("Callback completed.")
     expect(page.locator("#callbacks")).to_contain_text("There are no callback tasks waiting")

@@ -209,7 +209,7 @@ function buildForm(content) {
   for (const section of SECTIONS) {
     const values = content[section.key] || {};
     const fieldset = h("fieldset", { class: "fieldset fieldset--section", id: `section-${section.key}`, dataset: { section: section.key } },
-      h("legend", { class: "fieldset__legend" }, h("h2", { class: "heading-l", style: "margin:0" }, section.legend)),
+      h("legend", { class: "fieldset__legend" }, h("h2", { class: "heading-l" }, section.legend)),
       section.fields.map((field) => {
         const id = `${section.key}-${field.name}`;
         return field.type === "list" ? listGroup(field, id, values[field.name] || []) : fieldGroup(field, id, values[field.name]);
