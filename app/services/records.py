@@ -19,6 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from app.auth import Principal, Role
 from app.errors import Conflict, Forbidden, NotFound
 from app.schemas.records import (
+    SECTIONS,
     AddendumRead,
     CallFacts,
     LegRead,
@@ -87,6 +88,10 @@ def london_today(now: datetime) -> date:
     return now.astimezone(LONDON).date()
 
 
+def filled_section(name: str, stored: dict[str, Any]) -> dict[str, Any]:
+    return SECTIONS[name].model_validate(stored.get(name, {})).model_dump(mode="json")
+
+
 def _flatten(content: dict[str, Any], sections: set[str]) -> dict[str, Any]:
     return {
         f"{section}.{field}": value
@@ -125,10 +130,12 @@ def apply_update(
         raise RequestValidationError(
             [{**e, "loc": ["body", *e["loc"]]} for e in exc.errors()]
         ) from exc
-    changed = {name for name, section in merged.items() if stored.get(name) != section}
+    # A section never written reads as its defaults: those are its old values.
+    current = {name: filled_section(name, stored) for name in merged}
+    changed = {name for name, section in merged.items() if current[name] != section}
     if not changed:
         return {}
-    before = _flatten(stored, changed)
+    before = _flatten(current, changed)
     new_content = {**stored, **{name: merged[name] for name in changed}}
     after = _flatten(new_content, changed)
     for name in changed:
