@@ -30,6 +30,7 @@ from app import accounts
 from app.auth import Role as AccountRole
 from app.demo import DEMO_PASSWORD, seed_demo, seed_demo_accounts
 from app.errors import AppError, Invalid
+from app.rota_cli import add_rota_commands
 from app.settings import Settings
 from models import HoursOverride, OnCallShift, User, Worker, queries, utcnow
 from models.db import make_engine, make_session_factory
@@ -604,6 +605,7 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--nobody-answers", action="store_true")
     simulate.add_argument("--leave-message", action="store_true", help="leave a voicemail")
     simulate.set_defaults(handler=cmd_simulate_call)
+    add_rota_commands(commands, _session, format_local)
     return parser
 
 

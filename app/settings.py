@@ -49,6 +49,21 @@ class Settings(BaseSettings):
     # case after a shift's length.
     session_idle_minutes: int = 240
     session_hours: int = 13
+    # Rota gap alerts by SMS (issue 4): sent when all three are set (with the auth token
+    # above), otherwise written to the log.
+    twilio_account_sid: str | None = None
+    sms_from_number: str | None = None
+    rota_alert_to_number: str | None = None
+
+    @field_validator("sms_from_number", "rota_alert_to_number")
+    @classmethod
+    def _sms_e164(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        e164 = normalise_number(value)
+        if e164 is None:
+            raise ValueError("not a valid phone number")
+        return e164
 
     @field_validator("public_base_url")
     @classmethod

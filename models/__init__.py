@@ -1,6 +1,7 @@
 """SQLAlchemy models and the queries over them."""
 
 import models.records  # noqa: F401  (registers the record tables)
+from models import rota as rota  # the rota tables (issue 4)
 from models.accounts import ApiToken, SignInAttempt, User, UserRole, WebSession
 from models.audit import AuditEvent
 from models.base import Base, UTCDateTime, utcnow

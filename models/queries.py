@@ -139,6 +139,8 @@ def add_shift(
             f"unknown role {role!r} (known roles: {', '.join(r.value for r in Role)})"
         ) from None
     _period(starts_at, ends_at)
+    if ends_at - starts_at > OnCallShift.MAX_LENGTH:
+        raise InvalidInput(f"a shift lasts at most {OnCallShift.MAX_LENGTH.days} days")
     shift = OnCallShift(worker=worker, role=known_role.value, starts_at=starts_at, ends_at=ends_at)
     session.add(shift)
     session.flush()

@@ -32,7 +32,12 @@ def overrides_overlapping(
 
 
 def shifts_overlapping(session: Session, start: datetime, end: datetime) -> Sequence[OnCallShift]:
-    query = select(OnCallShift).where(OnCallShift.ends_at > start, OnCallShift.starts_at < end)
+    query = select(OnCallShift).where(
+        OnCallShift.ends_at > start,
+        OnCallShift.starts_at < end,
+        # Bounded below too, so the (starts_at, ends_at) index is read for a month, not years.
+        OnCallShift.starts_at > start - OnCallShift.MAX_LENGTH,
+    )
     return session.scalars(query.order_by(OnCallShift.starts_at, OnCallShift.id)).all()
 
 

@@ -7,9 +7,9 @@ first webhook a single INSERT.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -118,6 +118,9 @@ class OnCallShift(Base):
         CheckConstraint("ends_at > starts_at", name="period_positive"),
         CheckConstraint("role IN ('primary', 'backup')", name="role_known"),
         Index("ix_oncall_shifts_period", "starts_at", "ends_at"),
+        # A rotation's slot is made once: re-applying finds it rather than adding another.
+        UniqueConstraint("rotation_id", "slot_key", "starts_at", name="uq_oncall_shifts_slot"),
+        Index("ix_oncall_shifts_worker", "worker_id", "ends_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -126,6 +129,17 @@ class OnCallShift(Base):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Rota (issue 4): where the shift came from, and a count of edits for calendar apps.
+    source: Mapped[str] = mapped_column(String(16), default="manual", server_default="manual")
+    rotation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rotations.id", ondelete="SET NULL"), index=True
+    )
+    slot_key: Mapped[str | None] = mapped_column(String(40))
+    cover_id: Mapped[int | None] = mapped_column(ForeignKey("rota_covers.id", ondelete="SET NULL"))
+
+    # No shift is longer, so a lookup at an instant reads only a month of the index.
+    MAX_LENGTH: ClassVar[timedelta] = timedelta(days=31)
+    sequence: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     worker: Mapped[Worker] = relationship(lazy="joined", innerjoin=True)
 
