@@ -221,7 +221,12 @@ def _route(plan: dict[str, Any]) -> list[dict[str, Any]]:
             "kind": step.get("kind"),
             "timeout_seconds": step.get("timeout_seconds"),
             "targets": [
-                {"worker_id": t.get("worker_id"), "name": t.get("name"), "number": t.get("number")}
+                {
+                    "worker_id": t.get("worker_id"),
+                    "name": t.get("name"),
+                    # A worker's own phone is theirs; an organisation's line is shown.
+                    "number": None if t.get("worker_id") is not None else t.get("number"),
+                }
                 for t in step.get("targets", [])
             ],
         }
@@ -261,7 +266,7 @@ def read_record(session: Session, record: ConversationRecord) -> RecordRead:
             legs=[
                 LegRead(
                     step=leg.step,
-                    number=leg.number,
+                    number=None if leg.worker_id is not None else leg.number,
                     worker=(
                         WorkerRef(id=leg.worker_id, name=names.get(leg.worker_id, ""))
                         if leg.worker_id is not None
@@ -283,7 +288,7 @@ def read_record(session: Session, record: ConversationRecord) -> RecordRead:
         completed_at=record.completed_at,
         completed_by_user_id=record.completed_by_user_id,
         content=RecordContent.model_validate(record.content or {}),
-        versions=dict(record.content_versions or {}),
+        versions={name: (record.content_versions or {}).get(name, 0) for name in SECTIONS},
         flags=RecordFlags(
             out_of_hours=out_of_hours,
             re_referral=about_child > 0,
