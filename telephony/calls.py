@@ -225,7 +225,8 @@ def _answered_late_or_now(
         record.status = RecordStatus.IN_PROGRESS
     else:
         # The call's end was reported before this: it was answered after all.
-        record.status = RecordStatus.TO_COMPLETE
+        if record.completed_at is None:
+            record.status = RecordStatus.TO_COMPLETE
         records.withdraw_missed_call_task(session, record.id, now)
 
 
@@ -333,7 +334,8 @@ def call_status(
         record.duration_seconds = duration
         records.end_on_call(session, record.id)
         if record.answered_step is not None:
-            record.status = RecordStatus.TO_COMPLETE
+            if record.completed_at is None:  # a worker may complete it during the call
+                record.status = RecordStatus.TO_COMPLETE
         else:
             record.status = RecordStatus.UNANSWERED
             session.flush()

@@ -171,6 +171,8 @@ def test_a_record_completed_during_the_call_stays_completed_when_the_call_ends(
     api.twilio.status(call_sid, "completed", duration=300)
     body = api.get(url).json()
     assert body["status"] == "completed" and body["locked"] is True
+    with api.session() as session:  # the call's end does not reopen it
+        assert session.get(ConversationRecord, record_id).status == "completed"  # type: ignore[union-attr]
     assert api.patch(url, json={"worry": {"in_callers_words": "x"}}).status_code == 409
 
 
