@@ -22,16 +22,7 @@ from app.api.deps import NowDep, SessionDep
 from app.auth import Principal, Role, public, require
 from app.errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from app.notify import Notifier, gap_message, notifier_from_settings
-from app.rota_io import (
-    build_calendar,
-    export_csv,
-    local_text,
-    parse_time,
-    read_import,
-    token_hash,
-    utc_text,
-)
-from app.rota_schemas import (
+from app.schemas.rota import (
     AlertsRead,
     ApplyRead,
     ApplyRequest,
@@ -65,6 +56,15 @@ from app.rota_schemas import (
     SwapRead,
     WindowRead,
     WorkerRef,
+)
+from app.services.rota_io import (
+    build_calendar,
+    export_csv,
+    local_text,
+    parse_time,
+    read_import,
+    token_hash,
+    utc_text,
 )
 from models import queries
 from models import rota_queries as rq
