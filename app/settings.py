@@ -55,16 +55,6 @@ class Settings(BaseSettings):
     sms_from_number: str | None = None
     rota_alert_to_number: str | None = None
 
-    @field_validator("sms_from_number", "rota_alert_to_number")
-    @classmethod
-    def _sms_e164(cls, value: str | None) -> str | None:
-        if value is None or not value.strip():
-            return None
-        e164 = normalise_number(value)
-        if e164 is None:
-            raise ValueError("not a valid phone number")
-        return e164
-
     @field_validator("public_base_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
@@ -72,7 +62,7 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
 
-    @field_validator("fallback_number")
+    @field_validator("fallback_number", "sms_from_number", "rota_alert_to_number")
     @classmethod
     def _e164(cls, value: str | None) -> str | None:
         if value is None or not value.strip():

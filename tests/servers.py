@@ -7,7 +7,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,9 +22,16 @@ def free_port() -> int:
 
 @contextmanager
 def running_server(
-    database_url: str, env: Mapping[str, str], cwd: Path, startup_seconds: float = 15
+    database_url: str,
+    env: Mapping[str, str],
+    cwd: Path,
+    startup_seconds: float = 45,
+    command: Sequence[str] = (sys.executable, "-m", "uvicorn", "app.main:app"),
 ) -> Iterator[str]:
-    """One server process; yields its http://127.0.0.1:PORT. Settings come from ``env``."""
+    """One server process; yields its http://127.0.0.1:PORT. Settings come from ``env``.
+
+    ``command`` is run with ``--port PORT`` added. Start-up may take a while on a busy machine.
+    """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     process_env = {k: v for k, v in os.environ.items() if not k.startswith("DUTYLINE_")}
@@ -32,7 +39,7 @@ def running_server(
     process_env |= dict(env)
     process_env.setdefault("DUTYLINE_PUBLIC_BASE_URL", url)
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--port", str(port)],
+        [*command, "--port", str(port)],
         env=process_env,
         cwd=cwd,
         stdout=subprocess.PIPE,

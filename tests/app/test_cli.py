@@ -5,16 +5,13 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -36,6 +33,7 @@ from models import (
 )
 from routing import DEFAULT_LINES, LONDON, Role, is_in_hours
 from telephony.simulator import SimulationResult
+from tests.servers import running_server
 
 HEAD = migrations.head_revision()
 
@@ -620,62 +618,21 @@ def test_simulate_call_to_a_server_that_is_not_there(run: Run) -> None:
 # One real server
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
-def live_server(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DUTYLINE_")}
-    env |= {
-        "DUTYLINE_DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}",
-        "DUTYLINE_PUBLIC_BASE_URL": url,
-        "DUTYLINE_LOG_LEVEL": "warning",
-    }
-    for key, value in env.items():
-        if key.startswith("DUTYLINE_"):
-            monkeypatch.setenv(key, value)
-    dutyline = Path(sys.executable).parent / "dutyline"
-    process = subprocess.Popen(
-        [str(dutyline), "serve", "--demo", "--port", str(port)],
-        env=env,
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        deadline = time.monotonic() + 45  # slow when the machine is busy
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=0.5).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                output = process.communicate()[0].decode()
-                pytest.fail(f"dutyline serve did not come up:\n{output}")
-            time.sleep(0.1)
-        yield url, process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+def live_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """`dutyline serve --demo` for real, with this process's settings matching it."""
+    database_url = f"sqlite:///{tmp_path / 'demo.db'}"
+    monkeypatch.setenv("DUTYLINE_DATABASE_URL", database_url)
+    command = (str(Path(sys.executable).parent / "dutyline"), "serve", "--demo")
+    with running_server(database_url, {}, tmp_path, command=command) as url:
+        monkeypatch.setenv("DUTYLINE_PUBLIC_BASE_URL", url)
+        yield url
 
 
 def test_serve_demo_for_real_and_simulate_calls(
-    live_server: tuple[str, subprocess.Popen[bytes]], capsys: pytest.CaptureFixture[str]
+    live_server: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url, _process = live_server
+    url = live_server
     assert main(["simulate-call", "--to", "01305228558", "--from", "07700900123",
                  "--url", url]) == 0  # fmt: skip
     out = capsys.readouterr().out
