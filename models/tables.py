@@ -171,10 +171,22 @@ class ConversationRecord(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # What the worker writes (models/records.py, migration 0003): the sections as JSON,
+    # validated by app.schemas.records, with a version per section for optimistic saves.
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, server_default="{}")
+    content_versions: Mapped[dict[str, int]] = mapped_column(JSON, server_default="{}")
+    # Who the record is with; None means the worker who accepted the call.
+    assigned_worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(32), index=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     line: Mapped[Line] = relationship(lazy="joined", innerjoin=True)
     accepted_worker: Mapped[Worker | None] = relationship(
         lazy="joined", foreign_keys=[accepted_worker_id]
+    )
+    assigned_worker: Mapped[Worker | None] = relationship(
+        lazy="joined", foreign_keys=[assigned_worker_id]
     )
     legs: Mapped[list[CallLeg]] = relationship(
         back_populates="record", lazy="selectin", order_by="CallLeg.id"
@@ -225,6 +237,11 @@ class CallbackTask(Base):
     resolution: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Migration 0003: who took the task on, and what came of it.
+    claimed_by_worker_id: Mapped[int | None] = mapped_column(ForeignKey("workers.id"))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    completed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    outcome: Mapped[str | None] = mapped_column(String(32))
 
     line: Mapped[Line] = relationship(lazy="joined", innerjoin=True)
 

@@ -1,0 +1,1 @@
+"""Pydantic schemas of the JSON API, kept apart from the tables."""

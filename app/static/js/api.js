@@ -1,0 +1,241 @@
+// The pages' one way to the JSON API: JSON in and out, the CSRF header on changes,
+// a sign-in redirect on 401, and 422 details turned into a GOV.UK-style error summary.
+
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+export const CSRF_COOKIE = "dutyline_csrf";
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(describe(status, body));
+    this.name = "ApiError";
+    this.status = status;
+    this.body = body;
+  }
+
+  // FastAPI's validation list, or the app's Invalid error, as [{loc, msg}].
+  get details() {
+    const detail = this.body && this.body.detail;
+    if (Array.isArray(detail)) return detail;
+    if (typeof detail === "string") return [{ loc: [], msg: detail }];
+    return [];
+  }
+}
+
+function describe(status, body) {
+  const detail = body && body.detail;
+  if (typeof detail === "string") return detail;
+  if (status === 403) return "You do not have permission to do that.";
+  if (status === 404) return "Not found.";
+  if (status === 409) return "That was changed by someone else. Reload the page and try again.";
+  if (status === 429) return "Too many attempts. Wait a minute and try again.";
+  if (status >= 500) return "Sorry, there is a problem with the service. Try again later.";
+  return `The request failed (${status}).`;
+}
+
+export function readCookie(name) {
+  for (const part of document.cookie.split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return decodeURIComponent(rest.join("="));
+  }
+  return null;
+}
+
+export function signInUrl() {
+  const here = window.location.pathname + window.location.search;
+  return here.startsWith("/sign-in") ? "/sign-in" : `/sign-in?next=${encodeURIComponent(here)}`;
+}
+
+// request("PATCH", "/api/records/3", {worry: "..."}) -> the parsed JSON (or null for 204).
+// Throws ApiError for any answer that is not 2xx. On 401 the browser goes to the sign-in
+// page unless {redirectOn401: false}.
+export async function request(method, path, body, { redirectOn401 = true, signal } = {}) {
+  method = method.toUpperCase();
+  const headers = { Accept: "application/json" };
+  const init = { method, headers, credentials: "same-origin", signal };
+  if (body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  if (UNSAFE.has(method)) {
+    const token = readCookie(CSRF_COOKIE);
+    if (token) headers["X-CSRF-Token"] = token;
+  }
+  const response = await fetch(path, init);
+  let payload = null;
+  const type = response.headers.get("Content-Type") || "";
+  if (response.status !== 204 && type.includes("json")) {
+    payload = await response.json();
+  } else if (response.status !== 204) {
+    const text = await response.text();
+    payload = text ? { detail: text } : null;
+  }
+  if (response.status === 401 && redirectOn401) {
+    window.location.assign(signInUrl());
+  }
+  if (!response.ok) throw new ApiError(response.status, payload);
+  return payload;
+}
+
+export const api = {
+  get: (path, options) => request("GET", path, undefined, options),
+  post: (path, body, options) => request("POST", path, body ?? {}, options),
+  put: (path, body, options) => request("PUT", path, body ?? {}, options),
+  patch: (path, body, options) => request("PATCH", path, body ?? {}, options),
+  delete: (path, options) => request("DELETE", path, undefined, options),
+};
+
+// Who is signed in: one request per page, shared by the layout and the page's script.
+let mePromise = null;
+export function me({ refresh = false } = {}) {
+  if (!mePromise || refresh) mePromise = api.get("/api/me");
+  return mePromise;
+}
+
+export function hasRole(user, ...roles) {
+  return Boolean(user) && roles.some((role) => user.roles.includes(role));
+}
+
+// ---- errors ---------------------------------------------------------------------------
+
+// The id of the field an error's loc names: ["body", "children", 0, "name"] -> "children-0-name".
+export function defaultFieldId(loc) {
+  const parts = (loc || []).filter((part) => !["body", "query", "path"].includes(part));
+  return parts.join("-");
+}
+
+const SUMMARY_ID = "error-summary";
+
+// Show errors: [{loc, msg}] or an ApiError. An error summary goes into `container`
+// (default: the top of <main>) with a link to each field, each field gets its message,
+// and the summary takes focus so screen readers announce it.
+export function showErrors(errors, { container, form, fieldIdFor = defaultFieldId, title } = {}) {
+  const list = errors instanceof ApiError ? errors.details : errors;
+  const root = form || document;
+  clearErrors(root);
+  const summary = document.createElement("div");
+  summary.className = "error-summary";
+  summary.id = SUMMARY_ID;
+  summary.setAttribute("role", "alert");
+  summary.setAttribute("aria-labelledby", "error-summary-title");
+  summary.tabIndex = -1;
+  const heading = document.createElement("h2");
+  heading.className = "error-summary__title";
+  heading.id = "error-summary-title";
+  heading.textContent = title || "There is a problem";
+  summary.append(heading);
+  const ul = document.createElement("ul");
+  ul.className = "error-summary__list";
+  const items = list.length ? list : [{ loc: [], msg: errors.message || "Something went wrong." }];
+  for (const error of items) {
+    const li = document.createElement("li");
+    const id = fieldIdFor(error.loc || []);
+    const field = id ? root.querySelector(`#${CSS.escape(id)}`) || document.getElementById(id) : null;
+    const message = cleanMessage(error.msg);
+    if (field) {
+      const a = document.createElement("a");
+      a.href = `#${id}`;
+      a.textContent = message;
+      a.addEventListener("click", (event) => {
+        event.preventDefault();
+        field.focus();
+        field.scrollIntoView({ block: "center" });
+      });
+      li.append(a);
+      markField(field, message);
+    } else {
+      li.textContent = message;
+    }
+    ul.append(li);
+  }
+  summary.append(ul);
+  const target = container || document.querySelector("main");
+  target.prepend(summary);
+  summary.focus();
+  return summary;
+}
+
+// Pydantic says "Value error, must not be in the future": the caller needs only the reason.
+function cleanMessage(message) {
+  const text = String(message || "").replace(/^Value error, /, "");
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function markField(field, message) {
+  const group = field.closest(".form-group") || field.parentElement;
+  if (group) group.classList.add("form-group--error");
+  const kind = field.tagName === "SELECT" ? "select" : field.tagName === "TEXTAREA" ? "textarea" : "input";
+  field.classList.add(`${kind}--error`);
+  field.setAttribute("aria-invalid", "true");
+  const p = document.createElement("p");
+  p.className = "error-message";
+  p.id = `${field.id}-error`;
+  p.dataset.errorFor = field.id;
+  p.innerHTML = '<span class="visually-hidden">Error:</span> ';
+  p.append(document.createTextNode(message));
+  const anchor = field.closest(".choice") || field;
+  anchor.before(p);
+  const described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+  if (!described.includes(p.id)) described.push(p.id);
+  field.setAttribute("aria-describedby", described.join(" "));
+}
+
+export function clearErrors(root = document) {
+  document.getElementById(SUMMARY_ID)?.remove();
+  for (const p of root.querySelectorAll(".error-message[data-error-for]")) {
+    const field = document.getElementById(p.dataset.errorFor);
+    if (field) {
+      field.removeAttribute("aria-invalid");
+      field.classList.remove("input--error", "select--error", "textarea--error");
+      const rest = (field.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && id !== p.id);
+      if (rest.length) field.setAttribute("aria-describedby", rest.join(" "));
+      else field.removeAttribute("aria-describedby");
+    }
+    p.remove();
+  }
+  for (const group of root.querySelectorAll(".form-group--error")) group.classList.remove("form-group--error");
+}
+
+// ---- small DOM helpers ----------------------------------------------------------------
+
+// h("a", {href: "/x", class: "link"}, "text", child) -> an element; strings become text.
+export function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") element.className = value;
+    else if (key === "dataset") Object.assign(element.dataset, value);
+    else if (key.startsWith("on") && typeof value === "function") element.addEventListener(key.slice(2), value);
+    else if (value === true) element.setAttribute(key, "");
+    else element.setAttribute(key, String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return element;
+}
+
+export function tag(text, colour) {
+  return h("strong", { class: colour ? `tag tag--${colour}` : "tag" }, text);
+}
+
+const LONDON = "Europe/London";
+export function formatDateTime(iso) {
+  if (!iso) return "";
+  return new Intl.DateTimeFormat("en-GB", {
+    timeZone: LONDON, day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
+  }).format(new Date(iso));
+}
+
+export function formatDate(iso) {
+  if (!iso) return "";
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(iso) ? new Date(`${iso}T12:00:00Z`) : new Date(iso);
+  return new Intl.DateTimeFormat("en-GB", { timeZone: LONDON, day: "numeric", month: "long", year: "numeric" }).format(date);
+}
+
+// A polite live region to say what happened ("Saved", "Claimed").
+export function announce(element, text) {
+  if (!element) return;
+  element.textContent = "";
+  window.setTimeout(() => { element.textContent = text; }, 50);
+}

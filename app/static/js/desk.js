@@ -1,0 +1,318 @@
+// The desk: availability per line, the live call card, my open records, callback tasks,
+// my on-call shifts. Live events arrive by Server-Sent Events from /api/events.
+import {
+  ApiError, announce, api, formatDateTime, h, hasRole, me, showErrors, tag,
+} from "/static/js/api.js";
+
+const AVAILABILITY = {
+  available: ["Available", "green"],
+  busy: ["On a call", "yellow"],
+  offline: ["Offline", "grey"],
+};
+const STATUS = {
+  ringing: ["Ringing", "blue"],
+  in_progress: ["In progress", "yellow"],
+  answered: ["Answered", "yellow"],
+  unanswered: ["Unanswered", "red"],
+  open: ["Open", "blue"],
+  completed: ["Completed", "green"],
+  claimed: ["Claimed", "purple"],
+  done: ["Done", "green"],
+};
+const CALLBACK_OUTCOMES = [
+  ["spoke_to_caller", "Spoke to the caller"],
+  ["left_message", "Left a message"],
+  ["number_unobtainable", "Number unobtainable"],
+  ["not_needed", "Not needed"],
+];
+const AUTO_OPEN_KEY = "dutyline.desk.autoOpen";
+
+let user = null;
+const shownCalls = new Set();
+
+export function statusTag(status) {
+  const [text, colour] = STATUS[status] || [status.replaceAll("_", " "), "grey"];
+  return tag(text, colour);
+}
+
+// ---- availability -----------------------------------------------------------------------
+
+function renderAvailability(worker) {
+  const container = document.getElementById("availability");
+  container.replaceChildren();
+  if (!worker) {
+    container.append(h("p", {}, "This account is not linked to a worker, so no calls ring it."));
+    return;
+  }
+  const list = h("ul", { class: "list list--plain", id: "availability-lines" });
+  for (const line of worker.lines) {
+    const [text, colour] = AVAILABILITY[line.availability] || [line.availability, "grey"];
+    const available = line.availability !== "offline";
+    const button = h(
+      "button",
+      {
+        type: "button",
+        class: "button button--secondary button--small",
+        dataset: { line: line.key },
+        onclick: () => setAvailability(available ? "offline" : "available", [line.key]),
+      },
+      available ? "Go offline" : "Go available",
+      h("span", { class: "visually-hidden" }, ` on the ${line.name} line`),
+    );
+    list.append(h("li", { dataset: { lineKey: line.key } },
+      h("strong", {}, line.name), " ", tag(text, colour), h("br"), button));
+  }
+  container.append(list);
+  if (worker.lines.length > 1) {
+    container.append(h("div", { class: "button-group" },
+      h("button", { type: "button", class: "button button--small", id: "all-available",
+        onclick: () => setAvailability("available", null) }, "Available on all lines"),
+      h("button", { type: "button", class: "button button--secondary button--small", id: "all-offline",
+        onclick: () => setAvailability("offline", null) }, "Offline on all lines")));
+  }
+}
+
+async function setAvailability(availability, lines) {
+  const status = document.getElementById("availability-status");
+  try {
+    user = await api.put("/api/me/availability", { availability, lines });
+    renderAvailability(user.worker);
+    const where = lines ? "on that line" : "on all your lines";
+    announce(status, availability === "available" ? `You are available ${where}.` : `You are offline ${where}.`);
+  } catch (error) {
+    showErrors(error instanceof ApiError ? error : [{ loc: [], msg: String(error) }]);
+  }
+}
+
+// ---- the live call card -----------------------------------------------------------------
+
+function autoOpen() {
+  return window.localStorage.getItem(AUTO_OPEN_KEY) === "1";
+}
+
+function showCallCard(recordId, kind) {
+  if (shownCalls.has(`${kind}:${recordId}`)) return;
+  shownCalls.add(`${kind}:${recordId}`);
+  const href = `/records/${recordId}`;
+  const title = kind === "call.accepted" ? "You accepted a call" : "A record was assigned to you";
+  const facts = h("p", { class: "call-card__facts" }, `Conversation record ${recordId}`);
+  const link = h("a", { class: "button", href, "data-open-record": recordId }, "Open the conversation record");
+  const card = h("div", { class: "card card--call", "data-call-card": recordId, role: "region",
+    "aria-label": title },
+    h("h2", { class: "card__title heading-m" }, title), facts, link);
+  document.getElementById("call-cards").prepend(card);
+  if (kind === "call.accepted" && autoOpen()) {
+    window.location.assign(href);
+    return;
+  }
+  link.focus();
+  // The facts follow the card; the card does not wait for them.
+  api.get(`/api/records/${recordId}`).then((record) => {
+    const call = record.call;
+    const from = call.caller_number ? `from ${call.caller_number}` : "from a withheld number";
+    facts.textContent = `${call.line.name} line, ${from}, ${formatDateTime(call.answered_at || call.started_at)}.`;
+    if (record.flags && record.flags.re_referral) facts.append(" ", tag("Re-referral", "red"));
+  }).catch(() => {});
+}
+
+function connectLiveEvents() {
+  const status = document.getElementById("live-status");
+  const source = new EventSource("/api/events");
+  source.addEventListener("open", () => {
+    document.body.dataset.live = "connected";
+    status.textContent = "Live updates are on: accepted calls appear here.";
+  });
+  source.addEventListener("error", () => {
+    document.body.dataset.live = "reconnecting";
+    status.textContent = "Live updates paused: reconnecting…";
+  });
+  source.addEventListener("call.accepted", (event) => {
+    const { record_id: recordId } = JSON.parse(event.data);
+    showCallCard(recordId, "call.accepted");
+    refreshMe();
+    loadOpenRecords();
+  });
+  source.addEventListener("record.assigned", (event) => {
+    const { record_id: recordId } = JSON.parse(event.data);
+    showCallCard(recordId, "record.assigned");
+    loadOpenRecords();
+  });
+  source.addEventListener("callback.created", () => {
+    loadCallbacks();
+    announce(document.getElementById("callbacks-status"), "A new callback task has arrived.");
+  });
+  return source;
+}
+
+async function refreshMe() {
+  try {
+    user = await me({ refresh: true });
+    renderAvailability(user.worker);
+  } catch { /* the next event or reload will try again */ }
+}
+
+// ---- my open records --------------------------------------------------------------------
+
+async function loadOpenRecords() {
+  const container = document.getElementById("open-records");
+  let page;
+  try {
+    page = await api.get("/api/records?mine=true&open=true&per_page=50");
+  } catch (error) {
+    container.replaceChildren(h("p", {}, error.message));
+    return;
+  }
+  if (!page.items.length) {
+    container.replaceChildren(h("p", {}, "You have no open records."));
+    return;
+  }
+  const rows = page.items.map((record) => h("tr", {},
+    h("td", {}, h("a", { href: `/records/${record.id}` }, formatDateTime(record.started_at))),
+    h("td", {}, record.line.name),
+    h("td", {}, record.children.length ? record.children.join(", ") : "Not written yet"),
+    h("td", {}, statusTag(record.status))));
+  container.replaceChildren(h("table", { class: "table", id: "open-records-table" },
+    h("caption", { class: "visually-hidden" }, "Your open records"),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Call"), h("th", { scope: "col" }, "Line"),
+      h("th", { scope: "col" }, "Children"), h("th", { scope: "col" }, "Status"))),
+    h("tbody", {}, rows)));
+}
+
+// ---- callback tasks ---------------------------------------------------------------------
+
+async function loadCallbacks() {
+  const container = document.getElementById("callbacks");
+  let page;
+  try {
+    page = await api.get("/api/callbacks?limit=100");
+  } catch (error) {
+    container.replaceChildren(h("p", {}, error.message));
+    return;
+  }
+  const myWorker = user && user.worker ? user.worker.id : null;
+  const tasks = page.items.filter((task) => task.status !== "done");
+  if (!tasks.length) {
+    container.replaceChildren(h("p", {}, "There are no callback tasks waiting."));
+    return;
+  }
+  const list = h("ul", { class: "list list--plain", id: "callback-list" });
+  for (const task of tasks) list.append(callbackItem(task, myWorker));
+  container.replaceChildren(list);
+}
+
+function callbackItem(task, myWorker) {
+  const why = task.reason === "voicemail" ? "Left a voicemail" : "Nobody answered";
+  const item = h("li", { class: "card", dataset: { callback: task.id } },
+    h("h3", { class: "heading-m" }, `${task.line.name} line: ${task.caller_number || "withheld number"}`),
+    h("p", {}, task.urgent ? tag("Urgent", "red") : null, task.urgent ? " " : null, statusTag(task.status), " ",
+      `${why}, ${formatDateTime(task.created_at)}.`,
+      task.recording_url ? [" ", h("a", { href: task.recording_url, rel: "noreferrer" }, "Listen to the message")] : null,
+      " ", h("a", { href: `/records/${task.record_id}` }, "Its record")));
+  const status = h("p", { class: "status-line", role: "status" });
+  if (task.status === "open") {
+    item.append(h("button", { type: "button", class: "button button--secondary",
+      onclick: () => claim(task.id, status) }, "Claim", h("span", { class: "visually-hidden" }, ` callback to ${task.caller_number || "withheld number"}`)));
+  } else if (task.claimed_by && task.claimed_by.id === myWorker) {
+    item.append(completeForm(task, status));
+  } else if (task.claimed_by) {
+    item.append(h("p", {}, `Claimed by ${task.claimed_by.name}.`));
+  }
+  item.append(status);
+  return item;
+}
+
+function completeForm(task, status) {
+  const id = `callback-${task.id}`;
+  const radios = h("div", { class: "radios" }, CALLBACK_OUTCOMES.map(([value, label], index) =>
+    h("div", { class: "choice" },
+      h("input", { type: "radio", name: `${id}-outcome`, id: index ? `${id}-outcome-${value}` : `${id}-outcome`, value }),
+      h("label", { for: index ? `${id}-outcome-${value}` : `${id}-outcome` }, label))));
+  const form = h("form", { novalidate: true, "aria-label": "Complete the callback" },
+    h("fieldset", { class: "fieldset" }, h("legend", { class: "label" }, "What happened?"), radios),
+    h("div", { class: "form-group" },
+      h("label", { class: "label", for: `${id}-resolution` }, "Notes"),
+      h("textarea", { class: "textarea", id: `${id}-resolution`, rows: 3, maxlength: 500 })),
+    h("button", { type: "submit", class: "button" }, "Complete callback"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const checked = form.querySelector(`input[name="${id}-outcome"]:checked`);
+    const resolution = form.querySelector("textarea").value.trim();
+    const errors = [];
+    if (!checked) errors.push({ loc: [`${id}-outcome`], msg: "Choose what happened" });
+    if (!resolution) errors.push({ loc: [`${id}-resolution`], msg: "Write what happened" });
+    if (errors.length) {
+      showErrors(errors, { fieldIdFor: (loc) => loc[0] });
+      return;
+    }
+    try {
+      await api.post(`/api/callbacks/${task.id}/complete`, { outcome: checked.value, resolution });
+      await loadCallbacks();
+      announce(document.getElementById("callbacks-status"), "Callback completed.");
+    } catch (error) {
+      showErrors(error, { fieldIdFor: (loc) => ({ outcome: `${id}-outcome`, resolution: `${id}-resolution` })[loc[loc.length - 1]] || "" });
+    }
+  });
+  return form;
+}
+
+async function claim(taskId, status) {
+  try {
+    await api.post(`/api/callbacks/${taskId}/claim`);
+    await loadCallbacks();
+    announce(document.getElementById("callbacks-status"), "Callback claimed: it is yours to complete.");
+  } catch (error) {
+    announce(status, error.message);
+    if (error instanceof ApiError && error.status === 409) loadCallbacks();
+  }
+}
+
+// ---- on-call shifts ---------------------------------------------------------------------
+
+async function loadShifts() {
+  let shifts;
+  try {
+    shifts = await api.get("/api/rota/mine?weeks=8", { redirectOn401: false });
+  } catch {
+    return; // no rota API here: the section stays hidden
+  }
+  if (!Array.isArray(shifts)) return;
+  document.getElementById("shifts-section").hidden = false;
+  const container = document.getElementById("shifts");
+  if (!shifts.length) {
+    container.replaceChildren(h("p", {}, "You have no on-call shifts in the next 8 weeks."));
+    return;
+  }
+  container.replaceChildren(h("ul", { class: "list list--plain" }, shifts.map((shift) =>
+    h("li", {}, tag(shift.role === "primary" ? "Primary" : "Backup", shift.role === "primary" ? "blue" : "grey"),
+      " ", `${formatDateTime(shift.starts_at)} to ${formatDateTime(shift.ends_at)}`))));
+}
+
+// ---- start ------------------------------------------------------------------------------
+
+async function start() {
+  const checkbox = document.getElementById("auto-open");
+  checkbox.checked = autoOpen();
+  checkbox.addEventListener("change", () => {
+    window.localStorage.setItem(AUTO_OPEN_KEY, checkbox.checked ? "1" : "0");
+  });
+  try {
+    user = await me();
+  } catch {
+    return;
+  }
+  if (!hasRole(user, "worker")) {
+    // The desk is a worker's page; send others to theirs.
+    if (hasRole(user, "manager")) window.location.replace("/records");
+    else if (hasRole(user, "coordinator")) window.location.replace("/rota");
+    else if (hasRole(user, "admin")) window.location.replace("/admin/users");
+    return;
+  }
+  if (user.worker) document.querySelector("[data-desk-worker]").textContent = user.worker.name;
+  renderAvailability(user.worker);
+  connectLiveEvents();
+  loadOpenRecords();
+  loadCallbacks();
+  loadShifts();
+}
+
+start();

@@ -1,0 +1,521 @@
+// The conversation record: the call's facts (read-only), the sections as fieldsets with
+// autosave of the sections changed, completion with an error summary, the locked view,
+// addenda, and the earlier contacts panel with the re-referral flag.
+import {
+  ApiError, announce, api, clearErrors, formatDateTime, h, hasRole, me, showErrors, tag,
+} from "/static/js/api.js";
+
+const SAVE_DELAY_MS = 800;
+
+const CONCERNS = [
+  ["neglect", "Neglect"],
+  ["physical_abuse", "Physical abuse"],
+  ["emotional_abuse", "Emotional abuse"],
+  ["sexual_abuse", "Sexual abuse"],
+  ["domestic_abuse", "Domestic abuse"],
+  ["parental_mental_health", "Parental mental health"],
+  ["substance_misuse", "Substance misuse"],
+  ["exploitation", "Exploitation"],
+  ["other", "Other"],
+];
+const OUTCOMES = [
+  ["advice_and_guidance", "Advice and guidance to the caller"],
+  ["signpost", "Signpost to universal or community services"],
+  ["early_help", "Family help or early help"],
+  ["social_work_assessment", "Social work assessment"],
+  ["strategy_discussion", "Immediate child-protection strategy discussion"],
+  ["no_further_action", "No further action"],
+];
+const CONSENT = [["given", "Given"], ["refused", "Refused"], ["not_sought", "Not sought"]];
+const AGENCIES = [
+  ["police", "Police"], ["health", "Health"], ["education", "Education"],
+  ["childrens_social_care", "Children's social care"], ["other", "Other"],
+];
+const CHECK_STATUS = [["agreed", "Agreed"], ["requested", "Requested"], ["done", "Done"], ["not_needed", "Not needed"]];
+
+// The form, section by section (DOMAIN.md: what a conversation record holds). Field ids
+// follow the API's error locations: ["record", "household", "children", 0, "name"] is
+// the input with id "household-children-0-name".
+const SECTIONS = [
+  { key: "caller", legend: "Caller", fields: [
+    { name: "kind", label: "Who is calling?", type: "radios", options: [["professional", "A professional"], ["public", "A member of the public"]] },
+    { name: "name", label: "Caller's name", max: 120 },
+    { name: "role", label: "Role", hint: "For professionals, for example school nurse.", max: 120 },
+    { name: "organisation", label: "Organisation", hint: "For professionals.", max: 160 },
+    { name: "relationship", label: "Relationship to the child", hint: "For members of the public.", max: 120 },
+    { name: "contact_number", label: "Number to call back on", type: "tel", max: 32, short: true },
+    { name: "consent_to_contact", label: "May the caller be contacted again?", type: "yesno" },
+  ] },
+  { key: "household", legend: "Children and household", fields: [
+    { name: "children", label: "Children", type: "list", item: "Child", add: "Add a child", fields: [
+      { name: "name", label: "Name", max: 120 },
+      { name: "date_of_birth", label: "Date of birth", type: "date", hint: "Or give an approximate age." },
+      { name: "approximate_age", label: "Approximate age in years", type: "number", min: 0, max: 25 },
+      { name: "address", label: "Address", max: 300 },
+      { name: "postcode", label: "Postcode", max: 10, short: true },
+      { name: "school", label: "School or setting", max: 160 },
+      { name: "reference", label: "Reference", hint: "A case reference, if there is one.", max: 64, short: true },
+    ] },
+    { name: "others", label: "Other people in the household", type: "list", item: "Person", add: "Add a person in the household", fields: [
+      { name: "name", label: "Name", max: 120 },
+      { name: "relationship", label: "Relationship to the child", max: 120 },
+      { name: "age", label: "Age", type: "number", min: 0, max: 120 },
+      { name: "notes", label: "Notes", type: "textarea", max: 1000, rows: 2 },
+    ] },
+  ] },
+  { key: "worry", legend: "The worry", fields: [
+    { name: "in_callers_words", label: "What is the caller worried about?", hint: "In the caller's own words.", type: "textarea", max: 10000, rows: 8 },
+  ] },
+  { key: "concerns", legend: "Concerns", fields: [
+    { name: "categories", label: "Concern categories", hint: "Select all that apply.", type: "checkboxes", options: CONCERNS },
+    { name: "other_detail", label: "Other concern", hint: "If you chose other.", max: 500 },
+  ] },
+  { key: "strengths_risks", legend: "Strengths and risks", fields: [
+    { name: "strengths", label: "Strengths in the family", type: "textarea", max: 5000 },
+    { name: "risks", label: "Risks", type: "textarea", max: 5000 },
+  ] },
+  { key: "checks", legend: "Safeguarding checks", fields: [
+    { name: "items", label: "Checks agreed", type: "list", item: "Check", add: "Add a check", fields: [
+      { name: "agency", label: "Agency", type: "select", options: AGENCIES },
+      { name: "agency_detail", label: "Which agency", hint: "If other.", max: 120 },
+      { name: "status", label: "Status", type: "select", options: CHECK_STATUS, required: true },
+      { name: "checked_on", label: "Date checked", type: "date" },
+      { name: "result", label: "Result", type: "textarea", max: 2000, rows: 3 },
+    ] },
+  ] },
+  { key: "consent", legend: "Consent", fields: [
+    { name: "family_aware", label: "Does the family know about this contact?", type: "yesno" },
+    { name: "to_share", label: "Consent to share information", type: "radios", options: CONSENT },
+    { name: "to_contact", label: "Consent to contact the family", type: "radios", options: CONSENT },
+    { name: "basis", label: "Basis for sharing without consent", hint: "If information is shared without consent.", type: "textarea", max: 1000, rows: 3 },
+  ] },
+  { key: "outcome", legend: "Agreed outcome", fields: [
+    { name: "decision", label: "What was agreed?", type: "radios", options: OUTCOMES },
+    { name: "summary", label: "The advice or next step agreed", type: "textarea", max: 4000, rows: 4 },
+    { name: "reason", label: "Reason for no further action", type: "textarea", max: 2000, rows: 3 },
+    { name: "actions", label: "Who will do what by when", type: "list", item: "Action", add: "Add an action", fields: [
+      { name: "who", label: "Who", max: 120 },
+      { name: "what", label: "What", type: "textarea", max: 1000, rows: 2 },
+      { name: "by", label: "By when", type: "date" },
+    ] },
+  ] },
+];
+
+const root = document.getElementById("record");
+const recordId = Number(root.dataset.recordId);
+const form = document.getElementById("record-form");
+const saveStatus = document.getElementById("save-status");
+
+let record = null;
+let user = null;
+let editable = false;
+const dirty = new Set();
+let saveTimer = null;
+let saving = null; // the save in flight, if any
+
+// ---- building the form ------------------------------------------------------------------
+
+function describedBy(...ids) {
+  const list = ids.filter(Boolean);
+  return list.length ? list.join(" ") : null;
+}
+
+function fieldGroup(field, id, value) {
+  const hintId = field.hint ? `${id}-hint` : null;
+  const hint = field.hint ? h("span", { class: "hint", id: hintId }, field.hint) : null;
+  const type = field.type || "text";
+  if (type === "radios" || type === "yesno" || type === "checkboxes") {
+    const options = type === "yesno" ? [["yes", "Yes"], ["no", "No"]] : field.options;
+    const selected = type === "yesno" ? (value === true ? "yes" : value === false ? "no" : null) : value;
+    const inputType = type === "checkboxes" ? "checkbox" : "radio";
+    const choices = options.map(([optionValue, label], index) => {
+      const optionId = index === 0 ? id : `${id}-${optionValue}`;
+      const checked = type === "checkboxes" ? (selected || []).includes(optionValue) : selected === optionValue;
+      return h("div", { class: "choice" },
+        h("input", { type: inputType, id: optionId, name: id, value: optionValue, checked }),
+        h("label", { for: optionId }, label));
+    });
+    const inline = type === "yesno";
+    return h("div", { class: "form-group" },
+      h("fieldset", { class: "fieldset", "aria-describedby": hintId },
+        h("legend", { class: "label" }, field.label), hint,
+        h("div", { class: `${inputType === "radio" ? "radios" : "checkboxes"}${inline ? " radios--inline" : ""}` }, choices)));
+  }
+  let control;
+  if (type === "textarea") {
+    control = h("textarea", { class: "textarea", id, name: id, rows: field.rows || 5, maxlength: field.max, "aria-describedby": hintId });
+    control.value = value || "";
+  } else if (type === "select") {
+    control = h("select", { class: "select", id, name: id, "aria-describedby": hintId },
+      field.required ? null : h("option", { value: "" }, "Choose"),
+      field.options.map(([optionValue, label]) => h("option", { value: optionValue, selected: value === optionValue }, label)));
+  } else {
+    const attributes = { class: `input${field.short || type === "number" || type === "date" ? " input--short" : ""}`, id, name: id,
+      type: type === "number" ? "text" : type, "aria-describedby": hintId, maxlength: field.max };
+    if (type === "number") Object.assign(attributes, { inputmode: "numeric", pattern: "[0-9]*", maxlength: 3 });
+    if (type === "tel") attributes.autocomplete = "off";
+    control = h("input", attributes);
+    control.value = value === null || value === undefined ? "" : String(value);
+  }
+  return h("div", { class: "form-group" }, h("label", { class: "label", for: id }, field.label), hint, control);
+}
+
+function listGroup(field, id, items) {
+  const container = h("div", { id: `${id}-list`, dataset: { count: items.length } });
+  items.forEach((item, index) => container.append(listItem(field, id, index, item)));
+  const add = h("button", { type: "button", class: "button button--secondary", id, dataset: { add: id } }, field.add);
+  add.addEventListener("click", () => {
+    const current = readList(field, id);
+    current.push({});
+    rerenderList(field, id, current);
+    const first = document.getElementById(`${id}-${current.length - 1}-${field.fields[0].name}`);
+    if (first) first.focus();
+    changed(sectionOf(add));
+  });
+  return h("div", { class: "form-group", dataset: { list: id } },
+    h("h3", { class: "heading-m" }, field.label), container, add);
+}
+
+function listItem(field, id, index, item) {
+  const base = `${id}-${index}`;
+  const remove = h("button", { type: "button", class: "link-button", dataset: { remove: base } },
+    "Remove", h("span", { class: "visually-hidden" }, ` ${field.item.toLowerCase()} ${index + 1}`));
+  remove.addEventListener("click", () => {
+    const section = sectionOf(remove);
+    const current = readList(field, id);
+    current.splice(index, 1);
+    rerenderList(field, id, current);
+    document.getElementById(id).focus();
+    changed(section);
+  });
+  return h("fieldset", { class: "fieldset repeat", id: base },
+    h("legend", { class: "label" }, `${field.item} ${index + 1}`),
+    field.fields.map((sub) => fieldGroup(sub, `${base}-${sub.name}`, item[sub.name])),
+    remove);
+}
+
+function rerenderList(field, id, items) {
+  const container = document.getElementById(`${id}-list`);
+  container.replaceChildren(...items.map((item, index) => listItem(field, id, index, item)));
+  container.dataset.count = String(items.length);
+}
+
+function buildForm(content) {
+  const sections = document.getElementById("sections");
+  sections.replaceChildren();
+  for (const section of SECTIONS) {
+    const values = content[section.key] || {};
+    const fieldset = h("fieldset", { class: "fieldset fieldset--section", id: `section-${section.key}`, dataset: { section: section.key } },
+      h("legend", { class: "fieldset__legend" }, h("h2", { class: "heading-l", style: "margin:0" }, section.legend)),
+      section.fields.map((field) => {
+        const id = `${section.key}-${field.name}`;
+        return field.type === "list" ? listGroup(field, id, values[field.name] || []) : fieldGroup(field, id, values[field.name]);
+      }));
+    sections.append(fieldset);
+  }
+}
+
+// ---- reading the form -------------------------------------------------------------------
+
+function readField(field, id) {
+  const type = field.type || "text";
+  if (type === "list") return readList(field, id);
+  if (type === "radios" || type === "yesno") {
+    const checked = form.querySelector(`input[name="${CSS.escape(id)}"]:checked`);
+    if (type === "yesno") return checked ? checked.value === "yes" : null;
+    return checked ? checked.value : null;
+  }
+  if (type === "checkboxes") {
+    return [...form.querySelectorAll(`input[name="${CSS.escape(id)}"]:checked`)].map((input) => input.value);
+  }
+  const element = document.getElementById(id);
+  const value = element.value;
+  if (type === "date" || type === "select") return value || null;
+  if (type === "number") {
+    const text = value.trim();
+    if (!text) return null;
+    return /^\d+$/.test(text) ? Number(text) : text; // not a number: the API says so, by field
+  }
+  return value;
+}
+
+function readList(field, id) {
+  const count = Number(document.getElementById(`${id}-list`).dataset.count);
+  const items = [];
+  for (let index = 0; index < count; index += 1) {
+    const item = {};
+    for (const sub of field.fields) item[sub.name] = readField(sub, `${id}-${index}-${sub.name}`);
+    items.push(item);
+  }
+  return items;
+}
+
+function readSection(key) {
+  const section = SECTIONS.find((s) => s.key === key);
+  const values = {};
+  for (const field of section.fields) values[field.name] = readField(field, `${key}-${field.name}`);
+  return values;
+}
+
+function sectionOf(element) {
+  return element.closest("[data-section]").dataset.section;
+}
+
+// ---- autosave ---------------------------------------------------------------------------
+
+function changed(section) {
+  if (!editable) return;
+  dirty.add(section);
+  saveStatus.textContent = "Changes not saved yet";
+  window.clearTimeout(saveTimer);
+  saveTimer = window.setTimeout(() => save(), SAVE_DELAY_MS);
+}
+
+// Error locations to field ids, falling back to the nearest thing that exists
+// (["record", "outcome", "actions"] is the "Add an action" button).
+function fieldIdFor(loc) {
+  const parts = loc.filter((part) => !["body", "record"].includes(part));
+  while (parts.length) {
+    const id = parts.join("-");
+    if (document.getElementById(id)) return id;
+    parts.pop();
+  }
+  return "";
+}
+
+function sectionLabel(key) {
+  return (SECTIONS.find((s) => s.key === key) || { legend: key }).legend;
+}
+
+// Save the changed sections now. Resolves true when everything is saved.
+async function save() {
+  window.clearTimeout(saveTimer);
+  if (saving) await saving;
+  if (!dirty.size) return true;
+  const sections = [...dirty];
+  dirty.clear();
+  const body = { versions: {} };
+  for (const key of sections) {
+    body[key] = readSection(key);
+    if (record.versions && record.versions[key] !== undefined) body.versions[key] = record.versions[key];
+  }
+  saveStatus.textContent = "Saving…";
+  saving = (async () => {
+    try {
+      const saved = await api.patch(`/api/records/${recordId}`, body);
+      record.versions = saved.versions;
+      record.flags = saved.flags;
+      clearErrors(form);
+      const time = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", hour: "2-digit", minute: "2-digit", second: "2-digit" }).format(new Date());
+      saveStatus.textContent = `Saved at ${time}`;
+      renderTags();
+      return true;
+    } catch (error) {
+      sections.forEach((key) => dirty.add(key));
+      saveStatus.textContent = "Not saved";
+      if (error instanceof ApiError && error.status === 409) {
+        showErrors([{ loc: [], msg: `Someone else changed ${sections.map(sectionLabel).join(", ")} since you opened the record. Copy your changes, then reload the page.` }], { form });
+      } else if (error instanceof ApiError && error.status === 422) {
+        showErrors(error, { form, fieldIdFor });
+      } else {
+        showErrors([{ loc: [], msg: `Your changes were not saved: ${error.message}` }], { form });
+      }
+      return false;
+    } finally {
+      saving = null;
+    }
+  })();
+  return saving;
+}
+
+// ---- completing -------------------------------------------------------------------------
+
+async function complete(event) {
+  event.preventDefault();
+  if (!editable) return;
+  const button = document.getElementById("complete-button");
+  button.disabled = true;
+  try {
+    if (!(await save())) return;
+    const completed = await api.post(`/api/records/${recordId}/complete`);
+    record = completed;
+    clearErrors(form);
+    render();
+    document.getElementById("locked-banner").focus();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 422) {
+      showErrors(error, { form, fieldIdFor, title: "The record cannot be completed yet" });
+    } else {
+      showErrors([{ loc: [], msg: error.message }], { form });
+    }
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ---- rendering --------------------------------------------------------------------------
+
+function assigneeOf(r) {
+  return r.assigned_worker || r.call.accepted_worker || null;
+}
+
+function renderTags() {
+  const tags = document.getElementById("record-tags");
+  const status = record.locked ? tag("Completed", "green") : tag("Open", "blue");
+  const items = [status];
+  if (record.flags.out_of_hours) items.push(tag("Out of hours", "purple"));
+  if (record.flags.re_referral) items.push(tag("Re-referral", "red"));
+  tags.replaceChildren(...items.flatMap((item) => [item, " "]));
+}
+
+function fact(key, value) {
+  return h("div", { class: "summary-list__row" }, h("dt", { class: "summary-list__key" }, key),
+    h("dd", { class: "summary-list__value" }, value || "Not known"));
+}
+
+function renderFacts() {
+  const call = record.call;
+  const legs = call.legs.length
+    ? h("ul", { class: "list" }, call.legs.map((leg) => h("li", {},
+      `${leg.worker ? leg.worker.name : leg.number} (step ${leg.step + 1}): ${leg.result.replaceAll("-", " ")}`,
+      leg.accepted ? [" ", tag("Accepted", "green")] : null)))
+    : "Nobody";
+  const duration = call.duration_seconds === null || call.duration_seconds === undefined
+    ? null : `${Math.floor(call.duration_seconds / 60)} min ${call.duration_seconds % 60} s`;
+  document.getElementById("call-facts").replaceChildren(
+    fact("Line", `${call.line.name} (${call.line.number})`),
+    fact("Caller's number", call.caller_number || "Withheld"),
+    fact("When", `${formatDateTime(call.started_at)}, ${call.out_of_hours ? "out of hours" : "in hours"}`),
+    fact("Answered", call.answered_at ? formatDateTime(call.answered_at) : "Not answered"),
+    fact("Ended", call.ended_at ? formatDateTime(call.ended_at) : "Still going"),
+    fact("Length", duration),
+    fact("Who was rung", legs),
+    fact("Accepted by", call.accepted_worker ? call.accepted_worker.name : "Nobody"),
+  );
+}
+
+function renderAddenda() {
+  const section = document.getElementById("addenda-section");
+  section.hidden = !record.locked;
+  const list = document.getElementById("addenda");
+  if (!record.addenda.length) {
+    list.replaceChildren(h("p", {}, "No addenda."));
+  } else {
+    list.replaceChildren(...record.addenda.map((addendum) => h("div", { class: "addendum", dataset: { addendum: addendum.id } },
+      h("p", { class: "addendum__meta" }, `${formatDateTime(addendum.at)}, ${addendum.author_name}`),
+      h("p", { class: "addendum__text" }, addendum.text))));
+  }
+  const assignee = assigneeOf(record);
+  const mine = user.worker && assignee && assignee.id === user.worker.id;
+  document.getElementById("addendum-form").hidden = !(mine || hasRole(user, "manager"));
+}
+
+function render() {
+  const assignee = assigneeOf(record);
+  const mine = Boolean(user.worker && assignee && assignee.id === user.worker.id && hasRole(user, "worker"));
+  editable = !record.locked && mine;
+  document.getElementById("record-heading").textContent = record.content.household.children.length
+    ? `Conversation record: ${record.content.household.children.map((c) => c.name).filter(Boolean).join(", ") || "child not named"}`
+    : "Conversation record";
+  renderTags();
+  renderFacts();
+  buildForm(record.content);
+  for (const fieldset of form.querySelectorAll("[data-section]")) fieldset.disabled = !editable;
+  document.getElementById("complete-group").hidden = !editable;
+  const banner = document.getElementById("locked-banner");
+  banner.hidden = !record.locked;
+  banner.tabIndex = -1;
+  if (record.locked) {
+    document.getElementById("locked-text").textContent =
+      `Completed ${formatDateTime(record.completed_at)}. The record is locked: add anything new as an addendum.`;
+  }
+  const note = document.getElementById("read-only-note");
+  note.hidden = record.locked || editable;
+  note.textContent = assignee
+    ? `This record is with ${assignee.name}. Only they can change it while it is open.`
+    : "This record is not with anyone yet.";
+  renderAddenda();
+  document.getElementById("audit-link").hidden = !hasRole(user, "manager");
+}
+
+async function loadEarlierContacts() {
+  const panel = document.getElementById("earlier-contacts");
+  const heading = panel.querySelector("h2");
+  let found;
+  try {
+    found = await api.get(`/api/records/${recordId}/previous-contacts`);
+  } catch (error) {
+    panel.replaceChildren(heading, h("p", {}, error.message));
+    return;
+  }
+  const list = (items, empty) => items.length
+    ? h("ul", { class: "list list--plain" }, items.map((c) => h("li", {},
+      h("a", { href: `/records/${c.record_id}` }, formatDateTime(c.started_at)), ` ${c.line.name} line. `,
+      c.children.length ? `${c.children.join(", ")}. ` : "",
+      c.outcome ? `Outcome: ${c.outcome.replaceAll("_", " ")}. ` : `${c.status.replaceAll("_", " ")}. `,
+      h("span", { class: "body-s" }, `Matched on ${c.matched_on.join(" and ").replaceAll("_", " ")}.`))))
+    : h("p", {}, empty);
+  panel.replaceChildren(heading,
+    found.re_referral
+      ? h("p", { id: "re-referral-flag" }, tag("Re-referral", "red"), " This child was the subject of a contact in the 12 months before this one.")
+      : h("p", { id: "re-referral-flag" }, "No contact about this child in the 12 months before this one."),
+    h("h3", { class: "heading-m" }, "About the same child"), list(found.about_the_child, "None found."),
+    h("h3", { class: "heading-m" }, "From the same number"), list(found.from_the_caller, "None found."));
+}
+
+// ---- addenda ----------------------------------------------------------------------------
+
+async function addAddendum(event) {
+  event.preventDefault();
+  const addendumForm = document.getElementById("addendum-form");
+  const textarea = document.getElementById("addendum-text");
+  clearErrors(addendumForm);
+  const text = textarea.value.trim();
+  if (!text) {
+    showErrors([{ loc: ["addendum-text"], msg: "Write the addendum" }], { form: addendumForm, fieldIdFor: (loc) => loc[0] });
+    return;
+  }
+  try {
+    const added = await api.post(`/api/records/${recordId}/addenda`, { text });
+    record.addenda.push(added);
+    textarea.value = "";
+    renderAddenda();
+    announce(saveStatus, "Addendum added.");
+  } catch (error) {
+    showErrors(error instanceof ApiError && error.status === 422 ? error : [{ loc: [], msg: error.message }],
+      { form: addendumForm, fieldIdFor: (loc) => (loc[loc.length - 1] === "text" ? "addendum-text" : "") });
+  }
+}
+
+// ---- start ------------------------------------------------------------------------------
+
+async function start() {
+  try {
+    [user, record] = await Promise.all([me(), api.get(`/api/records/${recordId}`)]);
+  } catch (error) {
+    if (error instanceof ApiError && error.status !== 401) {
+      document.querySelector("main").replaceChildren(
+        h("h1", {}, error.status === 404 ? "Record not found" : "You cannot see this record"),
+        h("p", {}, error.message), h("p", {}, h("a", { href: "/records" }, "Search records")));
+    }
+    return;
+  }
+  render();
+  loadEarlierContacts();
+  form.addEventListener("input", (event) => {
+    if (event.target.closest("[data-section]")) changed(sectionOf(event.target));
+  });
+  form.addEventListener("change", (event) => {
+    if (event.target.closest("[data-section]")) changed(sectionOf(event.target));
+  });
+  form.addEventListener("submit", complete);
+  document.getElementById("addendum-form").addEventListener("submit", addAddendum);
+  window.addEventListener("beforeunload", (event) => {
+    if (dirty.size || saving) {
+      save();
+      event.preventDefault();
+    }
+  });
+}
+
+start();

@@ -1,0 +1,52 @@
+// Sign in: POST /api/session, then go where the person was going (or to their home page).
+import { ApiError, api, clearErrors, showErrors } from "/static/js/api.js";
+
+const form = document.getElementById("sign-in-form");
+
+// Only a path on this site: never an absolute or protocol-relative URL.
+function safeNext() {
+  const next = new URLSearchParams(window.location.search).get("next");
+  if (next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\")) return next;
+  return null;
+}
+
+export function homeFor(user) {
+  if (user.roles.includes("worker")) return "/desk";
+  if (user.roles.includes("manager")) return "/records";
+  if (user.roles.includes("coordinator")) return "/rota";
+  if (user.roles.includes("admin")) return "/admin/users";
+  return "/desk";
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearErrors(form);
+  const username = form.username.value.trim();
+  const password = form.password.value;
+  const missing = [];
+  if (!username) missing.push({ loc: ["username"], msg: "Enter your username" });
+  if (!password) missing.push({ loc: ["password"], msg: "Enter your password" });
+  if (missing.length) {
+    showErrors(missing, { form });
+    return;
+  }
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  try {
+    const user = await api.post("/api/session", { username, password }, { redirectOn401: false });
+    window.location.assign(safeNext() || homeFor(user));
+  } catch (error) {
+    button.disabled = false;
+    if (error instanceof ApiError && error.status === 401) {
+      form.password.value = "";
+      showErrors([{ loc: ["username"], msg: "Enter a correct username and password" }], { form });
+    } else if (error instanceof ApiError && error.status === 429) {
+      const wait = error.body && error.body.retry_after;
+      showErrors([{ loc: [], msg: "Too many failed attempts. Wait a minute before you try again." + (wait ? "" : "") }], { form });
+    } else if (error instanceof ApiError && error.status === 422) {
+      showErrors(error, { form });
+    } else {
+      showErrors([{ loc: [], msg: "Sorry, signing in is not working at the moment. Try again later." }], { form });
+    }
+  }
+});

@@ -1,0 +1,90 @@
+// User admin: the list, and creating a user with roles and a linked worker.
+import { ApiError, api, clearErrors, formatDateTime, h, showErrors, tag } from "/static/js/api.js";
+
+const ROLE_NAMES = { worker: "Social worker", coordinator: "Coordinator", manager: "Manager", admin: "Administrator" };
+const form = document.getElementById("create-user-form");
+
+function fieldIdFor(loc) {
+  const field = loc[loc.length - 1];
+  return typeof field === "number" || field === "roles" ? "roles" : String(field);
+}
+
+async function loadUsers() {
+  const container = document.getElementById("users");
+  let users;
+  try {
+    users = await api.get("/api/users");
+  } catch (error) {
+    container.replaceChildren(h("p", {}, error.status === 403 ? "Only administrators can manage users." : error.message));
+    return;
+  }
+  container.replaceChildren(h("table", { class: "table", id: "users-table" },
+    h("caption", { class: "visually-hidden" }, "Users"),
+    h("thead", {}, h("tr", {}, ["Username", "Name", "Roles", "Linked worker", "Status", "Created"].map((text) => h("th", { scope: "col" }, text)))),
+    h("tbody", {}, users.map((user) => h("tr", { dataset: { user: user.username } },
+      h("td", {}, h("a", { href: `/admin/users/${user.id}` }, user.username)),
+      h("td", {}, user.display_name),
+      h("td", {}, user.roles.map((role) => ROLE_NAMES[role] || role).join(", ")),
+      h("td", {}, user.worker_name || "None"),
+      h("td", {}, user.active ? tag("Active", "green") : tag("Deactivated", "grey")),
+      h("td", {}, formatDateTime(user.created_at)))))));
+}
+
+async function loadWorkers() {
+  let workers;
+  try {
+    workers = await api.get("/api/workers");
+  } catch {
+    return;
+  }
+  const select = document.getElementById("worker_id");
+  for (const worker of workers.filter((w) => w.active)) {
+    const label = worker.user_id ? `${worker.name} (already has an account)` : worker.name;
+    select.append(h("option", { value: worker.id, disabled: Boolean(worker.user_id) }, label));
+  }
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearErrors(form);
+  const roles = [...form.querySelectorAll("input[name=roles]:checked")].map((input) => input.value);
+  const body = {
+    username: form.username.value.trim(),
+    display_name: form.display_name.value.trim(),
+    password: form.password.value,
+    roles,
+    worker_id: form.worker_id.value ? Number(form.worker_id.value) : null,
+  };
+  const errors = [];
+  if (!body.username) errors.push({ loc: ["username"], msg: "Enter a username" });
+  if (!body.display_name) errors.push({ loc: ["display_name"], msg: "Enter the person's full name" });
+  if (body.password.length < 12) errors.push({ loc: ["password"], msg: "Enter a password of at least 12 characters" });
+  if (!roles.length) errors.push({ loc: ["roles"], msg: "Select at least one role" });
+  if (roles.includes("worker") && body.worker_id === null) errors.push({ loc: ["worker_id"], msg: "Choose the worker a social worker's calls go to" });
+  if (errors.length) {
+    showErrors(errors, { form, fieldIdFor });
+    return;
+  }
+  try {
+    const created = await api.post("/api/users", body);
+    form.reset();
+    document.getElementById("created-text").textContent = `${created.display_name} can now sign in as ${created.username}.`;
+    const banner = document.getElementById("created-banner");
+    banner.hidden = false;
+    await loadUsers();
+    banner.tabIndex = -1;
+    banner.focus();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 409) {
+      const field = /worker/i.test(error.message) ? "worker_id" : "username";
+      showErrors([{ loc: [field], msg: error.message }], { form, fieldIdFor });
+    } else if (error instanceof ApiError && error.status === 422) {
+      showErrors(error, { form, fieldIdFor });
+    } else {
+      showErrors([{ loc: [], msg: error.message }], { form });
+    }
+  }
+});
+
+loadUsers();
+loadWorkers();

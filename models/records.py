@@ -1,0 +1,210 @@
+"""What a person writes about a call: the children index and the addenda.
+
+The record's written content lives with the call's facts in ``conversation_records``
+(``content``, a JSON document validated by ``app.schemas.records``). Two things need
+tables of their own:
+
+- ``record_children``: one row per child named in a record, with the name and the
+  reference number normalised, so that earlier contacts about the same child are found
+  by an indexed query rather than by reading every record's JSON.
+- ``record_addenda``: what is added after a record was completed. Rows are only ever
+  inserted: a completed record is never overwritten.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, delete, insert, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from models.base import Base, UTCDateTime
+from models.tables import ConversationRecord
+
+NAME_KEY_LENGTH = 120
+REFERENCE_KEY_LENGTH = 64
+ADDENDUM_MAX = 4000
+
+
+class RecordChild(Base):
+    """A child named in a conversation record, as the previous-contacts search sees them."""
+
+    __tablename__ = "record_children"
+    __table_args__ = (
+        Index("ix_record_children_name_dob", "name_key", "date_of_birth"),
+        Index("ix_record_children_reference_key", "reference_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("conversation_records.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    name_key: Mapped[str] = mapped_column(String(NAME_KEY_LENGTH))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    reference_key: Mapped[str | None] = mapped_column(String(REFERENCE_KEY_LENGTH))
+
+
+class RecordAddendum(Base):
+    """A dated, signed note added to a completed record. Never updated, never deleted."""
+
+    __tablename__ = "record_addenda"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("conversation_records.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    author_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The signature as it read when written: a later change of display name leaves it be.
+    author_name: Mapped[str] = mapped_column(String(120))
+    text: Mapped[str] = mapped_column(Text)
+
+
+_NOT_NAME = re.compile(r"[^\w\s]")
+_SPACES = re.compile(r"\s+")
+_NOT_REFERENCE = re.compile(r"[^0-9A-Z]")
+
+
+def name_key(name: str) -> str:
+    """A child's name as compared: accents, case, punctuation and extra spaces ignored.
+
+    "Zoë  O'Brien" and "zoe obrien" are one name; the search never guesses beyond that.
+    """
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    plain = _NOT_NAME.sub("", plain.casefold()).replace("_", "")
+    return _SPACES.sub(" ", plain).strip()[:NAME_KEY_LENGTH]
+
+
+def reference_key(reference: str | None) -> str | None:
+    """A case reference as compared: letters and digits only, upper case."""
+    if not reference:
+        return None
+    key = _NOT_REFERENCE.sub("", reference.upper())[:REFERENCE_KEY_LENGTH]
+    return key or None
+
+
+@dataclass(frozen=True, slots=True)
+class ChildKey:
+    name: str
+    date_of_birth: date | None
+    reference: str | None
+
+
+def child_keys(children: list[dict[str, Any]]) -> list[ChildKey]:
+    """The comparable keys of the children in a record's household section."""
+    keys = []
+    for child in children:
+        dob = child.get("date_of_birth")
+        keys.append(
+            ChildKey(
+                name=name_key(str(child.get("name") or "")),
+                date_of_birth=date.fromisoformat(dob) if isinstance(dob, str) else dob,
+                reference=reference_key(child.get("reference")),
+            )
+        )
+    return keys
+
+
+def index_children(session: Session, record_id: int, children: list[dict[str, Any]]) -> None:
+    """Replace the record's rows in ``record_children`` with the children it now names."""
+    session.execute(delete(RecordChild).where(RecordChild.record_id == record_id))
+    rows = [
+        {
+            "record_id": record_id,
+            "position": position,
+            "name_key": key.name,
+            "date_of_birth": key.date_of_birth,
+            "reference_key": key.reference,
+        }
+        for position, key in enumerate(child_keys(children))
+        if key.name or key.reference
+    ]
+    if rows:
+        session.execute(insert(RecordChild), rows)
+
+
+def record_children_keys(session: Session, record_id: int) -> list[ChildKey]:
+    rows = session.execute(
+        select(RecordChild.name_key, RecordChild.date_of_birth, RecordChild.reference_key)
+        .where(RecordChild.record_id == record_id)
+        .order_by(RecordChild.position)
+    )
+    return [ChildKey(name, dob, ref) for name, dob, ref in rows]
+
+
+def year_before(moment: datetime) -> datetime:
+    """The same moment twelve months earlier (29 February falls back to the 28th)."""
+    try:
+        return moment.replace(year=moment.year - 1)
+    except ValueError:
+        return moment.replace(year=moment.year - 1, day=28)
+
+
+@dataclass(frozen=True, slots=True)
+class PreviousContact:
+    record_id: int
+    started_at: datetime
+    matched_on: tuple[str, ...]
+
+
+def previous_contacts(session: Session, record: ConversationRecord) -> list[PreviousContact]:
+    """Other records in the twelve months before this one about the same child or caller.
+
+    A child matches on normalised name and date of birth, or on a reference number when
+    the record holds one. A caller matches on the same (normalised) caller number.
+    Newest first.
+    """
+    since = year_before(record.started_at)
+    window = (
+        ConversationRecord.id != record.id,
+        ConversationRecord.started_at >= since,
+        ConversationRecord.started_at <= record.started_at,
+    )
+    matched: dict[int, tuple[datetime, set[str]]] = {}
+
+    def note(rows: Any, reason: str) -> None:
+        for record_id, started_at in rows:
+            matched.setdefault(record_id, (started_at, set()))[1].add(reason)
+
+    keys = record_children_keys(session, record.id)
+    by_name_dob = [(k.name, k.date_of_birth) for k in keys if k.name and k.date_of_birth]
+    references = sorted({k.reference for k in keys if k.reference})
+    base = select(ConversationRecord.id, ConversationRecord.started_at).join(
+        RecordChild, RecordChild.record_id == ConversationRecord.id
+    )
+    for name, dob in by_name_dob:
+        note(
+            session.execute(
+                base.where(*window, RecordChild.name_key == name, RecordChild.date_of_birth == dob)
+            ),
+            "child_name_and_date_of_birth",
+        )
+    if references:
+        note(
+            session.execute(base.where(*window, RecordChild.reference_key.in_(references))),
+            "child_reference",
+        )
+    if record.caller_number:
+        note(
+            session.execute(
+                select(ConversationRecord.id, ConversationRecord.started_at).where(
+                    *window, ConversationRecord.caller_number == record.caller_number
+                )
+            ),
+            "caller_number",
+        )
+    found = [
+        PreviousContact(record_id, started_at, tuple(sorted(reasons)))
+        for record_id, (started_at, reasons) in matched.items()
+    ]
+    return sorted(found, key=lambda c: (c.started_at, c.record_id), reverse=True)
+
+
+def is_about_same_child(contact: PreviousContact) -> bool:
+    return any(reason.startswith("child_") for reason in contact.matched_on)
