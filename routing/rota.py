@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 from routing.hours import LONDON, Override, out_of_hours_windows
 from routing.lines import Line
@@ -158,18 +159,52 @@ def _union(intervals: Iterable[Interval]) -> list[Interval]:
     return merged
 
 
+@lru_cache(maxsize=8192)
+def _day_windows(day: date, line: Line) -> tuple[Interval, ...]:
+    # One local day of routing's windows, kept: a report over months asks for the same days
+    # again and again, and only declared closures make one day differ from another.
+    return tuple(out_of_hours_windows(*local_dates_range(day, day), line))
+
+
+def _windows_without_overrides(start: datetime, end: datetime, line: Line) -> list[Interval]:
+    day = start.astimezone(LONDON).date()
+    last = (end - timedelta(microseconds=1)).astimezone(LONDON).date()
+    merged: list[Interval] = []
+    while day <= last:
+        for lo, hi in _day_windows(day, line):
+            lo, hi = max(lo, start), min(hi, end)
+            if lo >= hi:
+                continue
+            if merged and merged[-1][1] == lo:
+                merged[-1] = (merged[-1][0], hi)
+            else:
+                merged.append((lo, hi))
+        day += timedelta(days=1)
+    return merged
+
+
 def out_of_hours_by_line(
     start: datetime, end: datetime, lines: Sequence[Line], overrides: Sequence[Override] = ()
 ) -> dict[str, list[Interval]]:
-    """Out-of-hours windows per line key, from routing's rules; lines with the same hours and
-    no line-specific closures share one computation."""
+    """Routing's out-of-hours windows in [start, end) per line key.
+
+    Without closures or openings in the range, the windows are stitched from routing's own
+    answer for each local day, remembered across calls; with them, routing is asked for the
+    whole range at once. Lines with the same hours share one computation.
+    """
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    if end <= start:
+        return {line.key: [] for line in lines}
     result: dict[str, list[Interval]] = {}
     computed: dict[object, list[Interval]] = {}
     for line in lines:
-        specific = tuple(o for o in overrides if o.line_key == line.key)
-        cache_key = (line.hours, specific) if not specific else (line.key,)
+        applying = tuple(o for o in overrides if o.line_key in (None, line.key))
+        cache_key = (line.hours, applying)
         if cache_key not in computed:
-            computed[cache_key] = out_of_hours_windows(start, end, line, overrides)
+            if applying:
+                computed[cache_key] = out_of_hours_windows(start, end, line, applying)
+            else:
+                computed[cache_key] = _windows_without_overrides(start, end, line)
         result[line.key] = computed[cache_key]
     return result
 

@@ -539,3 +539,87 @@ def test_who_may_do_what(api: ApiClient) -> None:
     assert api.get("/api/rota/mine").json() == []
     api.sign_out()
     assert api.get("/api/rota/shifts").status_code == 401
+
+
+def test_changing_and_reapplying_a_rotation_updates_its_future_shifts_only(
+    coordinator: ApiClient, clock: FixedClock
+) -> None:
+    api = coordinator
+    a, b, c = workers(api, 3)
+    rid = rotation(api, [a, b])
+    made = apply(api, rid, "2026-01-14", "2026-01-20")
+    clock.now = local(2026, 1, 15, 3)  # during Wednesday night's shift
+    api.sign_in_as("coordinator")
+    changed = api.patch(f"/api/rota/rotations/{rid}", json={"worker_ids": [c, a]})
+    assert changed.status_code == 200 and changed.json()["worker_ids"] == [c, a]
+    again = apply(api, rid, "2026-01-14", "2026-01-20")
+    assert again["created"] == 0 and again["updated"] > 0
+    assert again["updated"] + again["unchanged"] == made["created"]
+    running = api.get("/api/rota/on-call", params={"at": "2026-01-15T02:00"}).json()
+    assert {e["worker"]["id"] for e in running["primary"] + running["backup"]} == {a, b}
+    later = api.get("/api/rota/on-call", params={"at": "2026-01-18T02:00"}).json()
+    assert {e["worker"]["id"] for e in later["primary"] + later["backup"]} == {a, c}
+    assert api.get("/api/rota/gaps", params={"weeks": 1}).json()["gaps"][0]["starts_at"] == z(
+        local(2026, 1, 21)
+    )
+    deleted = api.delete(f"/api/rota/rotations/{rid}").json()
+    assert deleted["deleted"] is True and deleted["shifts_removed"] == made["created"] - 2
+    left = api.get("/api/rota/shifts", params={"from": "2026-01-14", "to": "2026-01-20"}).json()
+    assert [(s["starts_local"][:16], s["rotation_id"]) for s in left] == [
+        ("2026-01-14T22:00", None),
+        ("2026-01-14T22:00", None),
+    ]
+
+
+def test_swaps_declined_cancelled_and_open_ones_taken_by_a_coordinator(api: ApiClient) -> None:
+    asker = api.sign_in_as("worker")
+    other = api.make_user("worker", worker_id=add_worker(api.factory, "Other", "+447700900189"))
+    coord = api.make_user("coordinator")
+    api.sign_in(coord.username)
+    shift = api.post(
+        "/api/rota/shifts",
+        json={
+            "worker_id": asker.worker_id,
+            "role": "primary",
+            "starts_at": "2026-01-16T22:00",
+            "ends_at": "2026-01-17T09:00",
+        },
+    ).json()
+    api.sign_in(asker.username)
+    first = api.post(
+        "/api/rota/swaps", json={"shift_id": shift["id"], "with_worker_id": other.worker_id}
+    ).json()
+    api.sign_in(other.username)
+    assert api.post(f"/api/rota/swaps/{first['id']}/cancel").status_code == 403
+    assert api.post(f"/api/rota/swaps/{first['id']}/decline").json()["status"] == "declined"
+    api.sign_in(asker.username)
+    opened = api.post("/api/rota/swaps", json={"shift_id": shift["id"]}).json()
+    assert api.post(f"/api/rota/swaps/{opened['id']}/accept").status_code == 403  # own
+    assert api.post(f"/api/rota/swaps/{opened['id']}/cancel").json()["status"] == "cancelled"
+    third = api.post("/api/rota/swaps", json={"shift_id": shift["id"]}).json()
+    api.sign_in(coord.username)
+    assert api.post(f"/api/rota/swaps/{third['id']}/accept").status_code == 422  # who takes it?
+    taken = api.post(f"/api/rota/swaps/{third['id']}/accept", json={"worker_id": other.worker_id})
+    assert taken.status_code == 200 and taken.json()["shift"]["worker"]["id"] == other.worker_id
+    assert [s["status"] for s in api.get("/api/rota/swaps").json()] == [
+        "accepted",
+        "cancelled",
+        "declined",
+    ]
+
+
+def test_every_rota_route_names_its_roles_or_is_a_public_feed() -> None:
+    from fastapi.routing import APIRoute
+
+    from app.api.rota import router
+    from app.auth import Role, allowed_roles, is_public
+
+    routes = [r for r in router.routes if isinstance(r, APIRoute)]
+    assert len(routes) > 25
+    assert [r.path for r in routes if is_public(r)] == ["/rota/calendar/{secret}.ics"]
+    roles = {(next(iter(r.methods)), r.path): allowed_roles(r) for r in routes if not is_public(r)}
+    assert all(roles.values())
+    assert roles[("POST", "/rota/shifts")] == {Role.COORDINATOR}
+    assert roles[("GET", "/rota/gaps")] == {Role.COORDINATOR, Role.MANAGER}
+    assert roles[("GET", "/rota/mine")] == {Role.WORKER}
+    assert roles[("DELETE", "/rota/feeds/{feed_id}")] == {Role.COORDINATOR, Role.ADMIN}

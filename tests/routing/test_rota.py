@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from routing import LONDON, Line, Override, OverrideMode, ServiceHours, period_at
+from routing import (
+    LONDON,
+    Line,
+    Override,
+    OverrideMode,
+    ServiceHours,
+    out_of_hours_windows,
+    period_at,
+)
 from routing.hours import Period
 from routing.oncall import Role
 from routing.rota import (
@@ -293,3 +301,25 @@ def test_rotation_covers_every_out_of_hours_minute_and_no_other(
             else:
                 merged.append((lo, hi))
         assert merged == out_of_hours_by_line(start, end, (line,))["professional"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    start=st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2030, 12, 31)),
+    minutes=st.integers(min_value=1, max_value=40 * 24 * 60),
+    bank_holidays_as_weekend=st.booleans(),
+)
+def test_windows_stitched_from_days_are_routings_windows(
+    start: datetime, minutes: int, bank_holidays_as_weekend: bool
+) -> None:
+    line = Line(
+        "professional",
+        "Professionals line",
+        "+441305228558",
+        ServiceHours(bank_holidays_as_weekend=bank_holidays_as_weekend),
+    )
+    begin = start.replace(tzinfo=UTC)
+    end = begin + timedelta(minutes=minutes)
+    assert out_of_hours_by_line(begin, end, (line,))["professional"] == out_of_hours_windows(
+        begin, end, line
+    )
