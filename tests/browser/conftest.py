@@ -45,6 +45,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=en-GB",
 ]
 STARTUP_SECONDS = 30.0
 PAGE_TIMEOUT_MS = 10_000

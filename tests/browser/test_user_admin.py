@@ -40,12 +40,12 @@ def test_an_admin_creates_a_social_worker_who_then_signs_in(
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Social worker: takes calls and writes records").check()
     page.get_by_label("Linked worker").select_option(label="Robin Reyes")
-    screenshot(page, "user-admin")
     page.get_by_role("button", name="Create user").click()
     expect(page.locator("#created-banner")).to_contain_text("Robin Reyes can now sign in")
     row = page.locator("#users-table tr", has_text="robin.reyes")
     expect(row).to_contain_text("Social worker")
     expect(row).to_contain_text("Active")
+    screenshot(page, "user-admin")
 
     # The API refuses a taken username; the page says so beside the field.
     page.get_by_label("Username").fill("robin.reyes")

@@ -164,6 +164,7 @@ def test_a_whole_shift_across_two_processes(
     expect(page.get_by_label("Caller's name")).to_have_value("Morgan Lee")
     expect(page.get_by_label("Caller's name")).to_be_disabled()
     expect(page.locator("[data-addendum]")).to_contain_text("Mum called back")
+    expect(page.locator("#re-referral-flag")).to_contain_text("No contact about this child")
     screenshot(page, "record-completed")
 
     # The record is found by the child's name.
@@ -172,3 +173,22 @@ def test_a_whole_shift_across_two_processes(
     expect(results).to_contain_text("Riley Example")
     expect(results).to_contain_text("Completed")
     screenshot(page, "record-search")
+
+    # The call ends; the same school rings again about Riley: the record says re-referral.
+    assert webhook_process.twilio.status(call_sid, "completed", duration=300).status_code == 204
+    page.goto(webhook_process.url + "/desk")
+    expect(page.locator("body[data-live=connected]")).to_have_count(1)
+    expect(page.locator("[data-line-key=professional]")).to_contain_text("Available")
+    ring_and_accept(webhook_process, new_call_sid())
+    page.locator("[data-call-card]").get_by_role("link").click()
+    page.wait_for_url("**/records/*")
+    assert page.url.removeprefix(webhook_process.url) != record_path
+    earlier = page.locator("#earlier-contacts")
+    expect(earlier).to_contain_text("No contact about this child")
+    expect(earlier.locator("li", has_text="Riley Example")).to_have_count(1)  # same number
+    page.get_by_role("button", name="Add a child").click()
+    page.locator("#household-children-0-name").fill("Riley Example")
+    page.locator("#household-children-0-date_of_birth").fill("2017-05-04")
+    expect(page.locator("#re-referral-flag")).to_contain_text("Re-referral", timeout=10_000)
+    expect(page.locator("#record-tags")).to_contain_text("Re-referral")
+    screenshot(page, "record-re-referral")

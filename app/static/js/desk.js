@@ -57,7 +57,7 @@ function renderAvailability(worker) {
         onclick: () => setAvailability(available ? "offline" : "available", [line.key]),
       },
       available ? "Go offline" : "Go available",
-      h("span", { class: "visually-hidden" }, ` on the ${line.name} line`),
+      h("span", { class: "visually-hidden" }, ` on the ${line.name}`),
     );
     list.append(h("li", { dataset: { lineKey: line.key } },
       h("strong", {}, line.name), " ", tag(text, colour), h("br"), button));
@@ -110,7 +110,7 @@ function showCallCard(recordId, kind) {
   api.get(`/api/records/${recordId}`).then((record) => {
     const call = record.call;
     const from = call.caller_number ? `from ${call.caller_number}` : "from a withheld number";
-    facts.textContent = `${call.line.name} line, ${from}, ${formatDateTime(call.answered_at || call.started_at)}.`;
+    facts.textContent = `${call.line.name}, ${from}, ${formatDateTime(call.answered_at || call.started_at)}.`;
     if (record.flags && record.flags.re_referral) facts.append(" ", tag("Re-referral", "red"));
   }).catch(() => {});
 }
@@ -203,7 +203,7 @@ async function loadCallbacks() {
 function callbackItem(task, myWorker) {
   const why = task.reason === "voicemail" ? "Left a voicemail" : "Nobody answered";
   const item = h("li", { class: "card", dataset: { callback: task.id } },
-    h("h3", { class: "heading-m" }, `${task.line.name} line: ${task.caller_number || "withheld number"}`),
+    h("h3", { class: "heading-m" }, `${task.line.name}: ${task.caller_number || "withheld number"}`),
     h("p", {}, task.urgent ? tag("Urgent", "red") : null, task.urgent ? " " : null, statusTag(task.status), " ",
       `${why}, ${formatDateTime(task.created_at)}.`,
       task.recording_url ? [" ", h("a", { href: task.recording_url, rel: "noreferrer" }, "Listen to the message")] : null,

@@ -309,6 +309,8 @@ async function save() {
       const time = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", hour: "2-digit", minute: "2-digit", second: "2-digit" }).format(new Date());
       saveStatus.textContent = `Saved at ${time}`;
       renderTags();
+      // A child named or dated differently may match earlier contacts now.
+      if (sections.includes("household") || sections.includes("caller")) loadEarlierContacts();
       return true;
     } catch (error) {
       sections.forEach((key) => dirty.add(key));
@@ -450,7 +452,7 @@ async function loadEarlierContacts() {
   }
   const list = (items, empty) => items.length
     ? h("ul", { class: "list list--plain" }, items.map((c) => h("li", {},
-      h("a", { href: `/records/${c.record_id}` }, formatDateTime(c.started_at)), ` ${c.line.name} line. `,
+      h("a", { href: `/records/${c.record_id}` }, formatDateTime(c.started_at)), ` ${c.line.name}. `,
       c.children.length ? `${c.children.join(", ")}. ` : "",
       c.outcome ? `Outcome: ${c.outcome.replaceAll("_", " ")}. ` : `${c.status.replaceAll("_", " ")}. `,
       h("span", { class: "body-s" }, `Matched on ${c.matched_on.join(" and ").replaceAll("_", " ")}.`))))
