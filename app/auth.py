@@ -20,7 +20,7 @@ from typing import Annotated, Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request, routing
 from fastapi.routing import APIRoute
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -286,11 +286,21 @@ def allowed_roles(route: APIRoute) -> frozenset[Role] | None:
     return found
 
 
+def api_routes(app: FastAPI) -> list[tuple[str, str, APIRoute]]:
+    """(method, full path, route) for every /api operation, through included routers."""
+    found: list[tuple[str, str, APIRoute]] = []
+    for context in routing.iter_route_contexts(app.routes):
+        route, path = context.route, context.path or ""
+        if isinstance(route, APIRoute) and path.startswith("/api"):
+            found.extend((method, path, route) for method in sorted(route.methods or ()))
+    return found
+
+
 def document_permissions(app: FastAPI) -> None:
     """Say in each /api route's OpenAPI description who may call it."""
-    for route in app.routes:
-        if isinstance(route, APIRoute) and route.path.startswith("/api"):
-            roles = allowed_roles(route)
-            who = ", ".join(sorted(roles)) if roles else "anyone (no sign-in)"
-            note = f"**Who may call:** {who}."
+    for _, _, route in api_routes(app):
+        roles = allowed_roles(route)
+        who = ", ".join(sorted(roles)) if roles else "anyone (no sign-in)"
+        note = f"**Who may call:** {who}."
+        if note not in route.description:
             route.description = f"{route.description}\n\n{note}".strip()

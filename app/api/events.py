@@ -19,6 +19,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.api.deps import SessionDep
 from app.auth import Principal, Role, require
 from app.errors import Conflict
 from models import worker_lines
@@ -38,24 +39,25 @@ def _line_ids(session: Session, worker_id: int) -> list[int]:
 
 
 def _poller(
-    factory: sessionmaker[Session], worker_id: int, start_after: int | None
+    factory: sessionmaker[Session], worker_id: int, after: int
 ) -> Callable[[], list[tuple[int, str, str]]]:
-    state = {"after": start_after}
+    last_sent = after
 
     def poll() -> list[tuple[int, str, str]]:
+        nonlocal last_sent
         with factory() as session:
-            if state["after"] is None:
-                state["after"] = latest_event_id(session)
-                return []
-            found = events_for(
-                session,
-                worker_id=worker_id,
-                line_ids=_line_ids(session, worker_id),
-                after_id=state["after"],
-            )
-            if found:
-                state["after"] = found[-1].id
-            return [(event.id, event.kind, json.dumps(event.payload)) for event in found]
+            found = [
+                (event.id, event.kind, json.dumps(event.payload))
+                for event in events_for(
+                    session,
+                    worker_id=worker_id,
+                    line_ids=_line_ids(session, worker_id),
+                    after_id=last_sent,
+                )
+            ]
+        if found:
+            last_sent = found[-1][0]
+        return found
 
     return poll
 
@@ -65,9 +67,10 @@ def _poller(
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}}},
 )
-async def stream_events(
+def stream_events(
     request: Request,
     principal: Annotated[Principal, Depends(require(Role.WORKER))],
+    session: SessionDep,
 ) -> StreamingResponse:
     """My live events: `call.accepted` {record_id} when a call I pressed 1 for is mine,
     `record.assigned` {record_id}, `callback.created` {task_id} on my lines.
@@ -76,11 +79,9 @@ async def stream_events(
     if principal.worker_id is None:
         raise Conflict("Your account is not linked to a worker; ask an admin.")
     last = request.headers.get("last-event-id", "")
-    poll = _poller(
-        request.app.state.session_factory,
-        principal.worker_id,
-        int(last) if last.isdigit() else None,
-    )
+    # Without Last-Event-ID, from now on: what happened before, the page has read already.
+    after = int(last) if last.isdigit() else latest_event_id(session)
+    poll = _poller(request.app.state.session_factory, principal.worker_id, after)
 
     async def stream() -> AsyncIterator[str]:
         yield "retry: 1000\n\n"

@@ -253,7 +253,10 @@ def list_workers(
     session: SessionDep,
 ) -> list[WorkerRead]:
     """The workers calls are routed to, and the account linked to each."""
-    linked = dict(session.execute(select(User.worker_id, User.id)).tuples().all())
+    linked = {
+        worker_id: user_id
+        for worker_id, user_id in session.execute(select(User.worker_id, User.id))
+    }
     return [
         WorkerRead(
             id=worker.id,
