@@ -7,13 +7,18 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from models.db import make_engine, make_session_factory
 from models.tables import HoursOverride
 from routing import LONDON
 from telephony.simulator import SimulationResult, simulate_call
-from tests.browser.conftest import Server
+from tests.browser.conftest import ROOT, SCREENSHOTS_DIR, Server
 from tests.helpers import AUTH_TOKEN, CALLER, PROFESSIONALS, add_worker
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 
 @dataclass(frozen=True)
@@ -100,3 +105,21 @@ def next_missing_local_time(today: date) -> str:
 def london_input(moment: datetime) -> str:
     """An aware datetime as a datetime-local input's text in London time."""
     return moment.astimezone(LONDON).strftime("%Y-%m-%dT%H:%M")
+
+
+def screenshot_top(page: Page, name: str, height: int = 1200) -> None:
+    """A PNG of the top ``height`` pixels of the page, for the documentation, when
+    DUTYLINE_SCREENSHOTS_DIR is set (a whole rota page is too long to read as a picture)."""
+    if not SCREENSHOTS_DIR:
+        return
+    directory = Path(SCREENSHOTS_DIR)
+    if not directory.is_absolute():
+        directory = ROOT / directory
+    directory.mkdir(parents=True, exist_ok=True)
+    width = page.viewport_size["width"] if page.viewport_size else 1280
+    full = page.evaluate("document.documentElement.scrollHeight")
+    page.screenshot(
+        path=str(directory / f"{name}.png"),
+        full_page=True,
+        clip={"x": 0, "y": 0, "width": width, "height": min(height, full)},
+    )

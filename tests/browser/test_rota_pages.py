@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -21,6 +22,7 @@ from tests.browser.rota_support import (
     dialled,
     london_input,
     next_missing_local_time,
+    screenshot_top,
 )
 from tests.helpers import FALLBACK_NUMBER
 
@@ -120,7 +122,7 @@ def test_a_coordinator_plans_eight_weeks_covers_a_sickness_and_sees_a_deleted_sh
     )
     assert abs(first_gap_start - datetime.now(UTC)) < timedelta(minutes=2)
     expect(gaps.locator("tr[data-gap-role=backup]")).to_have_count(0)
-    screenshot(page, "rota-gaps")
+    screenshot_top(page, "rota-gaps", 1250)
 
     # A call now skips the primary: it rings the backup, then the fallback number.
     backup_row = shifts.locator("tr[data-shift-role=backup]", has_text="On call now")
@@ -204,7 +206,6 @@ def test_invalid_shift_input_is_named_in_an_error_summary_and_nothing_is_saved(
     expect(summary.get_by_role("link")).to_have_count(1)
     expect(page.locator("#shift-ends_at")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#shift-ends_at-error")).to_contain_text("End:")
-    screenshot(page, "rota-shift-error")
     end_link.click()
     expect(page.get_by_label("End")).to_be_focused()
 
@@ -222,3 +223,72 @@ def test_invalid_shift_input_is_named_in_an_error_summary_and_nothing_is_saved(
     page.reload()
     loaded(page)
     expect(page.locator("#no-shifts")).to_be_visible()
+
+
+def test_a_csv_with_bad_rows_is_refused_whole_then_imported_exported_and_fed_to_calendars(
+    server: Server, page: Page
+) -> None:
+    team = arrange_team(server.database_url, closure_hours=0)
+    ann, bo = team["Ann Able"], team["Bo Bell"]
+    coordinator = make_account(server.database_url, "cora.rota", "coordinator")
+    sign_in(page, server, coordinator)
+    page.wait_for_url("**/rota")
+    page.get_by_role("navigation", name="Rota").get_by_role("link", name="Import").click()
+    page.wait_for_url("**/rota/exports")
+    loaded(page)
+
+    night = (datetime.now(UTC) + timedelta(days=2)).astimezone(LONDON)
+    night = night.replace(hour=22, minute=0, second=0, microsecond=0)
+    start, end = london_input(night), london_input(night + timedelta(hours=10))
+    good = [f"{ann.name},primary,{start},{end}", f"{bo.id},backup,{start},{end}"]
+    bad = [f"Nobody Known,primary,{start},{end}", f"{bo.name},middle,{start},{end}"]
+    csv_field = page.get_by_label("CSV text")
+    csv_field.fill("\n".join(["worker,role,start,end", good[0], *bad, good[1]]))
+    page.get_by_role("button", name="Import shifts").click()
+
+    # Every refused row is reported with its reason, and nothing is imported.
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("Nothing was imported")
+    expect(summary.get_by_role("link", name="Row 3, worker: unknown worker")).to_have_attribute(
+        "href", "#import-csv"
+    )
+    expect(summary).to_contain_text("Row 4, role: must be primary or backup")
+    refused = page.locator("#import-refused tbody tr")
+    expect(refused).to_have_count(2)
+    expect(refused.nth(0)).to_contain_text("unknown worker")
+    expect(page.locator("#import-refused-summary")).to_contain_text("2 rows were refused")
+    screenshot_top(page, "rota-import-refused", 1500)
+    export = page.request.get(server.url + "/api/rota/export.csv")
+    assert export.ok and ann.name not in export.text(), export.text()
+
+    # Corrected, checked first, then imported.
+    csv_field.fill("\n".join(["worker,role,start,end", *good]))
+    page.get_by_label("Only check the rows").check()
+    page.get_by_role("button", name="Import shifts").click()
+    expect(page.locator("#import-done")).to_contain_text("Every row is correct. Nothing was")
+    page.get_by_label("Only check the rows").uncheck()
+    page.get_by_role("button", name="Import shifts").click()
+    expect(page.locator("#import-done")).to_contain_text("2 shifts imported")
+
+    # The export link gives the imported shifts for pay, in London time.
+    link = page.get_by_role("link", name="CSV of the shifts")
+    export = page.request.get(server.url + (link.get_attribute("href") or ""))
+    assert export.ok and export.headers["content-type"].startswith("text/csv")
+    rows = export.text().splitlines()
+    assert rows[0].startswith("shift_id,worker_id,worker,role,start_local")
+    assert any(ann.name in row and "primary" in row and start in row for row in rows[1:]), rows
+
+    # A feed address for Ann is shown once, works without signing in, and stops when revoked.
+    page.get_by_label("Feed of").select_option(label=ann.name)
+    page.get_by_role("button", name="Issue a feed address").click()
+    expect(page.locator("#feed-url")).to_contain_text("/api/rota/calendar/")
+    feed_url = page.locator("#feed-url").inner_text().strip()
+    assert feed_url.startswith(server.url + "/api/rota/calendar/") and feed_url.endswith(".ics")
+    feed = httpx.get(feed_url)
+    assert feed.status_code == 200 and "BEGIN:VCALENDAR" in feed.text
+    assert feed.text.count("BEGIN:VEVENT") == 1
+    row = page.locator("#feeds-table tbody tr", has_text=ann.name)
+    expect(row).to_contain_text("Active")
+    row.get_by_role("button", name="Revoke").click()
+    expect(row).to_contain_text("Revoked")
+    assert httpx.get(feed_url).status_code == 404

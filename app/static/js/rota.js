@@ -46,7 +46,7 @@ function renderGaps(report, weeks) {
   }
   container.replaceChildren(
     h("p", { id: "gaps-count", class: "warning-text" },
-      `${report.gaps.length} gap${report.gaps.length === 1 ? "" : "s"} ${period}.`),
+      `${report.gaps.length} gap${report.gaps.length === 1 ? "" : "s"} in the next ${weeks} week${weeks === 1 ? "" : "s"} (${period}).`),
     h("table", { class: "table rota-table", id: "gaps-table" },
       h("caption", { class: "visually-hidden" }, "Gaps in on-call cover"),
       h("thead", {}, h("tr", {}, ["Gap", "From", "To", "Length", "Lines", "Fix"].map((text) => h("th", { scope: "col" }, text)))),
@@ -196,7 +196,7 @@ async function loadShifts() {
   });
   container.replaceChildren(h("table", { class: "table rota-table", id: "shifts-table" },
     h("caption", { class: "visually-hidden" }, "On-call shifts"),
-    h("thead", {}, h("tr", {}, ["Worker", "Role", "Start", "End", "Length", "From", "Status", "Actions"].map((text) => h("th", { scope: "col" }, text)))),
+    h("thead", {}, h("tr", {}, ["Worker", "Role", "Start", "End", "Length", "Made by", "Status", "Actions"].map((text) => h("th", { scope: "col" }, text)))),
     h("tbody", {}, rows)));
 }
 
