@@ -10,6 +10,7 @@ from app.notify import gap_message, notifier_from_settings
 from app.settings import Settings
 from models import rota_queries as rq
 from models import utcnow
+from models.queries import InvalidInput
 
 ALERT_HORIZON = timedelta(hours=72)
 
@@ -28,7 +29,7 @@ def add_rota_commands(commands: Any, session_for: Any, fmt: Any) -> None:
                     session, rotation, args.from_date, args.to_date, utcnow()
                 )
             except rq.RotaError as exc:
-                raise SystemExit(f"error: {exc.message}") from None
+                raise InvalidInput(exc.message) from None
         print(
             f"created {result.created}, updated {result.updated}, removed {result.removed}, "
             f"unchanged {result.unchanged}"

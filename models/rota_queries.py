@@ -519,6 +519,7 @@ def _reassign(
             taken = row
     assert taken is not None
     session.flush()
+    session.expire(shift, ["worker"])  # the holder changed: reload who it is when read
     return taken
 
 

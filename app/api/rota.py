@@ -967,14 +967,17 @@ def list_feeds(session: SessionDep, _: FeedAdmin) -> list[FeedRead]:
 def create_feed(
     body: FeedCreate, request: Request, session: SessionDep, now: NowDep, principal: FeedMaker
 ) -> FeedRead:
-    staff = principal.has(Role.COORDINATOR, Role.ADMIN)
-    if not staff and (body.worker_id is None or body.worker_id != principal.worker_id):
-        raise Forbidden("you can make a calendar feed of your own shifts only")
+    worker_id = body.worker_id
+    if not principal.has(Role.COORDINATOR, Role.ADMIN):
+        # A worker's feed is of their own shifts: no worker_id means theirs.
+        worker_id = worker_id if worker_id is not None else principal.worker_id
+        if worker_id is None or worker_id != principal.worker_id:
+            raise Forbidden("you can make a calendar feed of your own shifts only")
     worker: Worker | None = None
-    if body.worker_id is not None:
-        worker = session.get(Worker, body.worker_id)
+    if worker_id is not None:
+        worker = session.get(Worker, worker_id)
         if worker is None:
-            raise Invalid("worker_id", f"unknown worker {body.worker_id}")
+            raise Invalid("worker_id", f"unknown worker {worker_id}")
     secret = secrets.token_urlsafe(32)
     feed = CalendarFeed(
         worker=worker,

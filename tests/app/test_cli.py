@@ -374,7 +374,9 @@ BAD_INPUT = [
     # usage
     ([], 2, "required"),
     (["workers"], 2, "required"),
-    (["rota"], 2, "invalid choice"),
+    (["rota"], 2, "required"),
+    (["rota", "shuffle"], 2, "invalid choice"),
+    (["rota", "apply", "1", "--from", "2026-01-14", "--to", "someday"], 2, "invalid"),
 ]  # fmt: skip
 
 

@@ -428,7 +428,9 @@ def test_calendar_feed_has_stable_uids_and_can_be_revoked(
     me = api.sign_in_as("worker")
     own = api.post("/api/rota/feeds", json={"worker_id": me.worker_id})
     assert own.status_code == 201, own.text
-    assert api.post("/api/rota/feeds", json={"worker_id": None}).status_code == 403
+    other = add_worker(api.factory, "Someone Else", "+447700900199")
+    assert api.post("/api/rota/feeds", json={"worker_id": other}).status_code == 403
+    assert api.post("/api/rota/feeds", json={}).json()["worker"]["id"] == me.worker_id
     admin = api.make_user("admin", "coordinator")
     api.sign_in(admin.username)
     shift = api.post(

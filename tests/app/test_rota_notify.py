@@ -104,3 +104,40 @@ def test_check_gaps_from_cron_alerts_each_gap_once(
     assert "0 new gap alert(s) sent" in capsys.readouterr().out
     assert main(["rota", "gaps", "--weeks", "1"]) == 0
     assert "gap: no backup" in capsys.readouterr().out
+
+
+def test_rota_apply_from_the_cli(
+    monkeypatch: pytest.MonkeyPatch,
+    database_url: str,
+    session_factory: sessionmaker[Session],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from datetime import time
+
+    from models import rota_queries as rq
+
+    for name in list(os.environ):
+        if name.startswith("DUTYLINE_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("DUTYLINE_DATABASE_URL", database_url)
+    ids = [add_worker(session_factory, f"Cli Worker {i}", f"+44770090016{i}") for i in range(2)]
+    with session_factory.begin() as session:
+        rotation_id = rq.save_rotation(
+            session,
+            None,
+            name="cli",
+            worker_ids=ids,
+            handover_time=time(9),
+            period="weekly",
+            backup_offset=1,
+            anchor_date=utcnow().date(),
+        ).id
+    today = utcnow().date()
+    days = ["--from", str(today + timedelta(days=1)), "--to", str(today + timedelta(days=7))]
+    assert main(["rota", "apply", str(rotation_id), *days]) == 0
+    created = capsys.readouterr().out
+    assert created.startswith("created ") and not created.startswith("created 0,")
+    assert main(["rota", "apply", str(rotation_id), *days]) == 0
+    assert capsys.readouterr().out.startswith("created 0, updated 0, removed 0")
+    assert main(["rota", "apply", "999", *days]) == 1
+    assert "error: no rotation 999" in capsys.readouterr().err
