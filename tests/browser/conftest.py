@@ -132,8 +132,9 @@ def _serve_command(port: int) -> list[str]:
 def start_server(database_url: str, log_dir: Path, **env: str) -> Server:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
+    # Only the settings given here: none leak in from the developer's environment.
     environment = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if not k.startswith("DUTYLINE_")},
         "DUTYLINE_DATABASE_URL": database_url,
         "DUTYLINE_PUBLIC_BASE_URL": url,
         "DUTYLINE_TWILIO_AUTH_TOKEN": AUTH_TOKEN,

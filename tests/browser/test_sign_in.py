@@ -69,3 +69,29 @@ def test_signing_in_with_the_keyboard_alone(server: Server, page: Page) -> None:
     expect(nav.get_by_role("link", name="Records")).to_be_visible()
     expect(nav.get_by_role("link", name="Users")).to_be_hidden()
     expect(nav.get_by_role("link", name="Desk")).to_be_hidden()
+
+
+def test_a_page_opened_without_signing_in_goes_to_sign_in_and_back(
+    server: Server, page: Page
+) -> None:
+    account = make_account(server.database_url, "kim.manager", "manager")
+    page.goto(server.url + "/records?q=Riley")
+    page.wait_for_url("**/sign-in?next=*")
+    page.get_by_label("Username").fill(account.username)
+    page.get_by_label("Password", exact=True).fill(account.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/records?q=Riley")
+    expect(page.get_by_label("Search")).to_have_value("Riley")
+
+
+def test_signing_out_ends_the_session(server: Server, page: Page) -> None:
+    account = make_account(server.database_url, "kim.manager", "manager")
+    page.goto(server.url + "/sign-in")
+    page.get_by_label("Username").fill(account.username)
+    page.get_by_label("Password", exact=True).fill(account.password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/records")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/sign-in")
+    page.goto(server.url + "/records")
+    page.wait_for_url("**/sign-in?next=*")

@@ -61,3 +61,52 @@ def test_an_admin_creates_a_social_worker_who_then_signs_in(
     sign_in(worker_page, server, account)
     worker_page.wait_for_url("**/desk")
     expect(worker_page.get_by_text("Signed in as Robin Reyes")).to_be_visible()
+
+
+def test_an_admin_resets_a_password_issues_and_revokes_a_token_and_deactivates(
+    server: Server, new_page: Callable[..., Page]
+) -> None:
+    admin = make_account(server.database_url, "ada.admin", "admin", display_name="Ada Admin")
+    other = make_account(server.database_url, "cy.coord", "coordinator", display_name="Cy Coord")
+    page = new_page()
+    sign_in(page, server, admin)
+    page.wait_for_url("**/admin/users")
+    page.locator("#users-table").get_by_role("link", name="cy.coord").click()
+    page.wait_for_url(f"**/admin/users/{other.user_id}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cy Coord")
+    expect(page.get_by_label("Rota coordinator")).to_be_checked()
+
+    # A new password: too short is refused beside the field; a good one works.
+    page.get_by_label("New password").fill("short")
+    page.get_by_role("button", name="Reset password").click()
+    expect(page.locator("#new_password-error")).to_contain_text("at least 12 characters")
+    page.get_by_label("New password").fill("a brand new long password")
+    page.get_by_role("button", name="Reset password").click()
+    expect(page.locator("#user-announce")).to_have_text("Password reset.")
+
+    # A token is shown once, then listed by its prefix only; it can be revoked.
+    page.get_by_label("What the token is for").fill("Case management sync")
+    page.get_by_role("button", name="Issue a token").click()
+    issued = page.locator("#issued-token-value")
+    expect(issued).not_to_be_empty()
+    token = issued.inner_text()
+    row = page.locator("#tokens-table tr", has_text="Case management sync")
+    expect(row).to_contain_text("Active")
+    prefix = row.locator("code").inner_text()
+    assert token.startswith(prefix) and len(token) > len(prefix)
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name="Revoke").click()
+    expect(row).to_contain_text("Revoked")
+    expect(row.get_by_role("button", name="Revoke")).to_have_count(0)
+
+    page.get_by_role("button", name="Deactivate user").click()
+    expect(page.locator("#user-status")).to_contain_text("Deactivated")
+    expect(page.get_by_role("button", name="Reactivate user")).to_be_visible()
+
+    # Deactivated: even the new password is refused.
+    other_page = new_page()
+    other_page.goto(server.url + "/sign-in")
+    other_page.get_by_label("Username").fill("cy.coord")
+    other_page.get_by_label("Password", exact=True).fill("a brand new long password")
+    other_page.get_by_role("button", name="Sign in").click()
+    expect(other_page.get_by_role("alert")).to_contain_text("Enter a correct username and password")

@@ -126,6 +126,12 @@ def test_a_whole_shift_across_two_processes(
     page.get_by_role("button", name="Add a child").click()
     expect(page.locator("#household-children-0-name")).to_be_focused()
     page.locator("#household-children-0-name").fill("Riley Example")
+    # A date of birth in the future is refused when the section saves, beside the field.
+    page.locator("#household-children-0-date_of_birth").fill("2099-01-01")
+    expect(page.locator("#household-children-0-date_of_birth-error")).to_contain_text(
+        "A date of birth cannot be in the future", timeout=10_000
+    )
+    expect(page.locator("#save-status")).to_have_text("Not saved")
     page.locator("#household-children-0-date_of_birth").fill("2017-05-04")
     page.locator("#household-children-0-school").fill("Hill Top Primary School")
     page.get_by_label("What is the caller worried about?").fill(

@@ -172,7 +172,8 @@ function markField(field, message) {
   p.dataset.errorFor = field.id;
   p.innerHTML = '<span class="visually-hidden">Error:</span> ';
   p.append(document.createTextNode(message));
-  const anchor = field.closest(".choice") || field;
+  // Radios and checkboxes: the message goes above the whole set of choices.
+  const anchor = field.closest(".radios, .checkboxes") || field.closest(".choice") || field;
   anchor.before(p);
   const described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
   if (!described.includes(p.id)) described.push(p.id);

@@ -206,8 +206,8 @@ function callbackItem(task, myWorker) {
     h("h3", { class: "heading-m" }, `${task.line.name}: ${task.caller_number || "withheld number"}`),
     h("p", {}, task.urgent ? tag("Urgent", "red") : null, task.urgent ? " " : null, statusTag(task.status), " ",
       `${why}, ${formatDateTime(task.created_at)}.`,
-      task.recording_url ? [" ", h("a", { href: task.recording_url, rel: "noreferrer" }, "Listen to the message")] : null,
-      " ", h("a", { href: `/records/${task.record_id}` }, "Its record")));
+      task.recording_url ? [" ", h("a", { href: task.recording_url, rel: "noreferrer" }, "Listen to the message"), "."] : null,
+      " ", h("a", { href: `/records/${task.record_id}` }, "Open its record"), "."));
   const status = h("p", { class: "status-line", role: "status" });
   if (task.status === "open") {
     item.append(h("button", { type: "button", class: "button button--secondary",
@@ -228,7 +228,8 @@ function completeForm(task, status) {
       h("input", { type: "radio", name: `${id}-outcome`, id: index ? `${id}-outcome-${value}` : `${id}-outcome`, value }),
       h("label", { for: index ? `${id}-outcome-${value}` : `${id}-outcome` }, label))));
   const form = h("form", { novalidate: true, "aria-label": "Complete the callback" },
-    h("fieldset", { class: "fieldset" }, h("legend", { class: "label" }, "What happened?"), radios),
+    h("div", { class: "form-group" },
+      h("fieldset", { class: "fieldset" }, h("legend", { class: "label" }, "What happened?"), radios)),
     h("div", { class: "form-group" },
       h("label", { class: "label", for: `${id}-resolution` }, "Notes"),
       h("textarea", { class: "textarea", id: `${id}-resolution`, rows: 3, maxlength: 500 })),

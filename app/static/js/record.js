@@ -202,11 +202,14 @@ function rerenderList(field, id, items) {
 
 function buildForm(content) {
   const sections = document.getElementById("sections");
-  sections.replaceChildren();
+  sections.replaceChildren(h("nav", { class: "panel", "aria-labelledby": "contents-heading" },
+    h("h2", { class: "heading-m", id: "contents-heading" }, "Sections"),
+    h("ol", { class: "list" }, SECTIONS.map((section) =>
+      h("li", {}, h("a", { href: `#section-${section.key}` }, section.legend))))));
   for (const section of SECTIONS) {
     const values = content[section.key] || {};
     const fieldset = h("fieldset", { class: "fieldset fieldset--section", id: `section-${section.key}`, dataset: { section: section.key } },
-      h("legend", { class: "fieldset__legend" }, h("h2", { class: "heading-l", style: "margin:0" }, section.legend)),
+      h("legend", { class: "fieldset__legend" }, h("h2", { class: "heading-l" }, section.legend)),
       section.fields.map((field) => {
         const id = `${section.key}-${field.name}`;
         return field.type === "list" ? listGroup(field, id, values[field.name] || []) : fieldGroup(field, id, values[field.name]);
@@ -438,6 +441,42 @@ function render() {
     : "This record is not with anyone yet.";
   renderAddenda();
   document.getElementById("audit-link").hidden = !hasRole(user, "manager");
+  document.getElementById("assign-form").hidden = !(hasRole(user, "manager") && !record.locked);
+}
+
+// ---- reassigning (managers) -------------------------------------------------------------
+
+async function loadWorkers() {
+  let workers;
+  try {
+    workers = await api.get("/api/workers");
+  } catch {
+    return;
+  }
+  const select = document.getElementById("assign-worker");
+  const current = assigneeOf(record);
+  for (const worker of workers.filter((w) => w.active)) {
+    select.append(h("option", { value: worker.id }, current && current.id === worker.id ? `${worker.name} (has it now)` : worker.name));
+  }
+}
+
+async function assign(event) {
+  event.preventDefault();
+  const assignForm = event.target;
+  clearErrors(assignForm);
+  const workerId = Number(assignForm.worker_id.value);
+  if (!workerId) {
+    showErrors([{ loc: ["assign-worker"], msg: "Choose the worker to give the record to" }], { form: assignForm, fieldIdFor: (loc) => loc[0] });
+    return;
+  }
+  try {
+    record = await api.post(`/api/records/${recordId}/assign`, { worker_id: workerId });
+    render();
+    announce(document.getElementById("assign-status"), `The record is now with ${assigneeOf(record).name}.`);
+  } catch (error) {
+    showErrors(error instanceof ApiError && error.status === 422 ? error : [{ loc: [], msg: error.message }],
+      { form: assignForm, fieldIdFor: () => "assign-worker" });
+  }
 }
 
 async function loadEarlierContacts() {
@@ -512,6 +551,10 @@ async function start() {
   });
   form.addEventListener("submit", complete);
   document.getElementById("addendum-form").addEventListener("submit", addAddendum);
+  if (hasRole(user, "manager")) {
+    loadWorkers();
+    document.getElementById("assign-form").addEventListener("submit", assign);
+  }
   window.addEventListener("beforeunload", (event) => {
     if (dirty.size || saving) {
       save();

@@ -41,8 +41,7 @@ form.addEventListener("submit", async (event) => {
       form.password.value = "";
       showErrors([{ loc: ["username"], msg: "Enter a correct username and password" }], { form });
     } else if (error instanceof ApiError && error.status === 429) {
-      const wait = error.body && error.body.retry_after;
-      showErrors([{ loc: [], msg: "Too many failed attempts. Wait a minute before you try again." + (wait ? "" : "") }], { form });
+      showErrors([{ loc: [], msg: error.message || "Too many failed sign-ins. Wait a while and try again." }], { form });
     } else if (error instanceof ApiError && error.status === 422) {
       showErrors(error, { form });
     } else {
