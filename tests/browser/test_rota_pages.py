@@ -48,7 +48,8 @@ def test_a_coordinator_plans_eight_weeks_covers_a_sickness_and_sees_a_deleted_sh
     expect(page.locator("#gaps-table")).to_contain_text("GAP: no primary")
     expect(page.locator("#gaps-table")).to_contain_text("GAP: no backup")
 
-    # A weekly rotation of Ann, Bo and Cy, handing over at 09:00, the next in line as backup.
+    # A weekly rotation of Ann, Bo and Cy, the next in line as backup. It hands over half a
+    # day from now, so the shifts on call now last the whole test, whatever the hour.
     page.get_by_role("navigation", name="Rota").get_by_role("link", name="Rotations").click()
     page.wait_for_url("**/rota/rotations")
     loaded(page)
@@ -59,6 +60,8 @@ def test_a_coordinator_plans_eight_weeks_covers_a_sickness_and_sees_a_deleted_sh
     expect(page.locator("#rotation-members li")).to_have_count(3)
     expect(page.locator("#rotation-members li").first).to_contain_text(ann.name)
     expect(page.get_by_label("Hand-over time")).to_have_value("09:00")
+    handover = (datetime.now(UTC) + timedelta(hours=12)).astimezone(LONDON).strftime("%H:00")
+    page.get_by_label("Hand-over time").fill(handover)
     expect(page.get_by_label("A week at a time")).to_be_checked()
     expect(page.get_by_label("Backup offset")).to_have_value("1")
     screenshot(page, "rota-rotation-form")
@@ -141,6 +144,7 @@ def test_a_coordinator_plans_eight_weeks_covers_a_sickness_and_sees_a_deleted_sh
     assert fallback_call.answered_by == FALLBACK_NUMBER
 
     # The calendar shows this week's gap in words, in today's column.
+    today = datetime.now(UTC).astimezone(LONDON).date()
     page.get_by_role("navigation", name="Rota").get_by_role("link", name="Calendar").click()
     page.wait_for_url("**/rota/calendar")
     loaded(page)

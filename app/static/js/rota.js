@@ -130,7 +130,13 @@ function confirmDelete(cell, shift) {
     : "This shift has not started: it will be erased.";
   const yes = h("button", { type: "button", class: "button button--warning button--small", onclick: () => deleteShift(shift) },
     "Yes, delete", h("span", { class: "visually-hidden" }, ` shift ${shift.id}`));
-  const no = h("button", { type: "button", class: "button button--secondary button--small", onclick: () => renderActions(cell, shift) }, "Cancel");
+  const no = h("button", {
+    type: "button", class: "button button--secondary button--small",
+    onclick: () => {
+      renderActions(cell, shift);
+      cell.querySelector("[data-action=delete]")?.focus();
+    },
+  }, "Cancel");
   cell.replaceChildren(h("p", { class: "body-s" }, `Delete shift ${shift.id}? ${warning}`), h("div", { class: "button-group" }, yes, no));
   yes.focus();
 }
@@ -144,7 +150,7 @@ function renderActions(cell, shift) {
   cell.replaceChildren(h("div", { class: "button-group rota-actions" },
     h("button", { type: "button", class: "link-button", onclick: () => shiftForm.edit(shift) }, "Change", hidden(` shift ${shift.id}`)),
     h("button", { type: "button", class: "link-button", onclick: () => prefillCover(shift) }, "Cover", hidden(` shift ${shift.id}`)),
-    h("button", { type: "button", class: "link-button", onclick: () => confirmDelete(cell, shift) }, "Delete", hidden(` shift ${shift.id}`))));
+    h("button", { type: "button", class: "link-button", dataset: { action: "delete" }, onclick: () => confirmDelete(cell, shift) }, "Delete", hidden(` shift ${shift.id}`))));
 }
 
 async function deleteShift(shift) {
