@@ -137,7 +137,9 @@ def claim_callback(task_id: int, principal: Doer, session: SessionDep, now: NowD
     if won is None:
         if task.status == CallbackStatus.CLAIMED and task.claimed_by_worker_id == worker_id:
             return _read(task, _worker_names(session, [task]))
-        raise Conflict("Another worker has this task" if task.status == "claimed" else "Done")
+        if task.status == CallbackStatus.CLAIMED:
+            raise Conflict("Another worker has this task")
+        raise Conflict("This task is already done")
     _audit(
         session,
         principal,

@@ -6,7 +6,7 @@ Every read and every change by a person leaves an audit event (models.audit).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, status
@@ -232,7 +232,7 @@ def assign_record(
 
 class AuditEventRead(BaseModel):
     id: int
-    at: Any
+    at: datetime
     actor_user_id: int | None
     action: str
     entity_type: str

@@ -409,7 +409,7 @@ class LineRef(BaseModel):
 
 class LegRead(BaseModel):
     step: int
-    number: str
+    number: str | None = Field(description="The number rung, unless it is a worker's own phone.")
     worker: WorkerRef | None
     result: str
     accepted: bool

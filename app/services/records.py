@@ -19,6 +19,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from app.auth import Principal, Role
 from app.errors import Conflict, Forbidden, NotFound
 from app.schemas.records import (
+    SECTIONS,
     AddendumRead,
     CallFacts,
     LegRead,
@@ -87,6 +88,10 @@ def london_today(now: datetime) -> date:
     return now.astimezone(LONDON).date()
 
 
+def filled_section(name: str, stored: dict[str, Any]) -> dict[str, Any]:
+    return SECTIONS[name].model_validate(stored.get(name, {})).model_dump(mode="json")
+
+
 def _flatten(content: dict[str, Any], sections: set[str]) -> dict[str, Any]:
     return {
         f"{section}.{field}": value
@@ -125,10 +130,12 @@ def apply_update(
         raise RequestValidationError(
             [{**e, "loc": ["body", *e["loc"]]} for e in exc.errors()]
         ) from exc
-    changed = {name for name, section in merged.items() if stored.get(name) != section}
+    # A section never written reads as its defaults: those are its old values.
+    current = {name: filled_section(name, stored) for name in merged}
+    changed = {name for name, section in merged.items() if current[name] != section}
     if not changed:
         return {}
-    before = _flatten(stored, changed)
+    before = _flatten(current, changed)
     new_content = {**stored, **{name: merged[name] for name in changed}}
     after = _flatten(new_content, changed)
     for name in changed:
@@ -214,7 +221,12 @@ def _route(plan: dict[str, Any]) -> list[dict[str, Any]]:
             "kind": step.get("kind"),
             "timeout_seconds": step.get("timeout_seconds"),
             "targets": [
-                {"worker_id": t.get("worker_id"), "name": t.get("name"), "number": t.get("number")}
+                {
+                    "worker_id": t.get("worker_id"),
+                    "name": t.get("name"),
+                    # A worker's own phone is theirs; an organisation's line is shown.
+                    "number": None if t.get("worker_id") is not None else t.get("number"),
+                }
                 for t in step.get("targets", [])
             ],
         }
@@ -254,7 +266,7 @@ def read_record(session: Session, record: ConversationRecord) -> RecordRead:
             legs=[
                 LegRead(
                     step=leg.step,
-                    number=leg.number,
+                    number=None if leg.worker_id is not None else leg.number,
                     worker=(
                         WorkerRef(id=leg.worker_id, name=names.get(leg.worker_id, ""))
                         if leg.worker_id is not None
@@ -276,7 +288,7 @@ def read_record(session: Session, record: ConversationRecord) -> RecordRead:
         completed_at=record.completed_at,
         completed_by_user_id=record.completed_by_user_id,
         content=RecordContent.model_validate(record.content or {}),
-        versions=dict(record.content_versions or {}),
+        versions={name: (record.content_versions or {}).get(name, 0) for name in SECTIONS},
         flags=RecordFlags(
             out_of_hours=out_of_hours,
             re_referral=about_child > 0,

@@ -72,6 +72,19 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "POST /api/rota/feeds": frozenset({C, A, W}),
     "DELETE /api/rota/feeds/{feed_id}": frozenset({C, A}),
     "GET /api/rota/calendar/{secret}.ics": PUBLIC,
+    # Conversation records: workers and managers read; only workers write (their own, open)
+    "GET /api/records": frozenset({W, M}),
+    "GET /api/records/{record_id}": frozenset({W, M}),
+    "PATCH /api/records/{record_id}": frozenset({W}),
+    "POST /api/records/{record_id}/complete": frozenset({W}),
+    "POST /api/records/{record_id}/addenda": frozenset({W, M}),
+    "GET /api/records/{record_id}/previous-contacts": frozenset({W, M}),
+    "POST /api/records/{record_id}/assign": frozenset({M}),
+    "GET /api/records/{record_id}/audit": frozenset({M}),
+    # Callback tasks: workers work them; managers see them
+    "GET /api/callbacks": frozenset({W, M}),
+    "POST /api/callbacks/{task_id}/claim": frozenset({W}),
+    "POST /api/callbacks/{task_id}/complete": frozenset({W}),
 }
 
 # Streams answer for ever once let in; for them only the refusals are walked.

@@ -45,6 +45,14 @@ def test_the_worker_who_accepted_reads_the_calls_facts(api: ApiClient) -> None:
     assert call["accepted_worker"]["id"] == worker.worker_id
     assert [leg["accepted"] for leg in call["legs"]] == [True]
     assert call["route"][0]["kind"] == "duty"
+    # Colleagues read every record: a worker's own phone number is not shown.
+    assert call["legs"][0]["number"] is None
+    assert call["legs"][0]["worker"]["id"] == worker.worker_id
+    assert call["route"][0]["targets"][0] == {
+        "worker_id": worker.worker_id,
+        "name": call["legs"][0]["worker"]["name"],
+        "number": None,
+    }
     assert call["answered_at"] and call["ended_at"] and call["duration_seconds"] == 120
     assert body["status"] == "to_complete" and body["locked"] is False
     assert body["assigned_worker"]["id"] == worker.worker_id
@@ -70,7 +78,18 @@ def test_a_partial_save_keeps_every_other_field(api: ApiClient) -> None:
     assert content["caller"]["kind"] == "professional"
     assert content["caller"]["role"] == "Teacher"
     assert content["worry"]["in_callers_words"] == "Hungry at school."
-    assert response.json()["versions"] == {"caller": 2, "worry": 1}
+    versions = response.json()["versions"]
+    assert (versions["caller"], versions["worry"], versions["outcome"]) == (2, 1, 0)
+    assert set(versions) == {
+        "caller",
+        "household",
+        "worry",
+        "concerns",
+        "strengths_risks",
+        "checks",
+        "consent",
+        "outcome",
+    }
     assert stored_content(api, record_id)["caller"]["name"] == "Sam"
 
 
@@ -80,9 +99,8 @@ def test_two_tabs_saving_different_sections_both_keep_their_work(api: ApiClient)
     url = f"/api/records/{record_id}"
     read = api.get(url).json()["versions"]
     first = api.patch(url, json={"caller": {"name": "Sam"}, "versions": {"caller": 0}})
-    second = api.patch(
-        url, json={"concerns": {"categories": ["neglect"]}, "versions": read or {"concerns": 0}}
-    )
+    # Each tab sends back the versions it read, for every section.
+    second = api.patch(url, json={"concerns": {"categories": ["neglect"]}, "versions": read})
     assert first.status_code == 200 and second.status_code == 200, second.text
     content = second.json()["content"]
     assert content["caller"]["name"] == "Sam"
