@@ -9,7 +9,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from icalendar import Calendar, Event
 from sqlalchemy.orm import Session
 
 from models import queries
@@ -76,6 +75,8 @@ def shift_uid(shift_id: int) -> str:
 def build_calendar(name: str, shifts: Iterable[OnCallShift], now: datetime) -> bytes:
     """A feed of on-call shifts. Each event's UID is the shift's, so calendar apps update an
     event when the shift changes rather than adding another; SEQUENCE counts the edits."""
+    from icalendar import Calendar, Event  # imported when a feed is read, not at start-up
+
     calendar = Calendar()
     calendar.add("prodid", "-//Dutyline//Rota//EN")
     calendar.add("version", "2.0")

@@ -457,6 +457,24 @@ def test_calendar_feed_has_stable_uids_and_can_be_revoked(
     assert "SEQUENCE:1" in second and "DTEND:20260117T080000Z" in second
     assert api.get("/api/rota/calendar/not-the-secret.ics").status_code == 404
     api.sign_in(admin.username)
+    api.post(
+        "/api/rota/shifts",
+        json={
+            "worker_id": other,
+            "role": "backup",
+            "starts_at": "2026-01-16T22:00",
+            "ends_at": "2026-01-17T09:00",
+        },
+    )
+    whole = api.post("/api/rota/feeds", json={"worker_id": None}).json()
+    assert whole["worker"] is None
+    assert (
+        api.get(whole["url"].removeprefix("https://dutyline.example.org")).text.count(
+            "BEGIN:VEVENT"
+        )
+        == 2
+    )
+    assert api.get(path).text.count("BEGIN:VEVENT") == 1  # the worker's own feed: theirs only
     assert api.delete(f"/api/rota/feeds/{own.json()['id']}").json()["revoked_at"] is not None
     api.sign_out()
     assert api.get(path).status_code == 404
