@@ -198,6 +198,10 @@ def browser() -> Iterator[Browser]:
         _unavailable("the playwright package is not installed (pip install -e '.[test]')")
     # Never download browsers: Debian's chromium is launched by path.
     os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    from playwright.sync_api import expect
+
+    # Assertions wait as long as actions do: a loaded CI machine is slower than a laptop.
+    expect.set_options(timeout=PAGE_TIMEOUT_MS)
     with sync_playwright() as playwright:
         # launch() gives every run a new, empty user data directory.
         launched = playwright.chromium.launch(

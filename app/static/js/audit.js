@@ -18,7 +18,6 @@ async function load() {
     container.replaceChildren(h("p", {}, error.status === 403 ? "Only managers can read audit trails." : error.message));
     return;
   }
-  const users = new Map();
   container.replaceChildren(h("table", { class: "table", id: "audit-table" },
     h("thead", {}, h("tr", {}, ["When", "Who", "What", "Changes"].map((text) => h("th", { scope: "col" }, text)))),
     h("tbody", {}, events.map((event) => h("tr", {},
@@ -26,7 +25,6 @@ async function load() {
       h("td", {}, event.actor_name || (event.actor_user_id ? `User ${event.actor_user_id}` : "The service")),
       h("td", {}, event.action.replace("record.", "").replaceAll("_", " "), event.detail ? h("div", { class: "body-s" }, event.detail) : null),
       h("td", {}, describeChanges(event.changes)))))));
-  return users;
 }
 
 load();

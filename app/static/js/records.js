@@ -49,7 +49,7 @@ async function search() {
   } catch (error) {
     results.replaceChildren();
     if (error instanceof ApiError && error.status === 422) {
-      showErrors(error, { form, fieldIdFor: (loc) => loc[loc.length - 1] === "q" ? "q" : loc[loc.length - 1] });
+      showErrors(error, { form, fieldIdFor: (loc) => String(loc[loc.length - 1]) });
     } else if (error instanceof ApiError && error.status === 403) {
       results.replaceChildren(h("p", {}, "Only social workers and managers can read conversation records."));
     } else {
