@@ -1,0 +1,460 @@
+// The rota page: gaps and conflicts to the minute, shifts for a period (add, change, delete),
+// covers, swap requests with their history, and leave.
+import { api, clearErrors, h, tag } from "/static/js/api.js";
+import {
+  CONFLICT_NAMES, ROLE_NAMES, SOURCE_NAMES, addDays, coordinatorOrReader, fillWorkerSelect,
+  formatHours, formatMinutes, formatRange, formatWhen, gapTag, hideBanner, lineNames, loadFailed,
+  londonToday, roleTag, rotaWorkers, showBanner, showFieldErrors, toLocalInput,
+} from "/static/js/rota_common.js";
+import { setupShiftForm } from "/static/js/rota_shift_form.js";
+
+const params = new URLSearchParams(window.location.search);
+let canEdit = false;
+const shiftForm = setupShiftForm({ onSaved: refresh });
+
+// ---- gaps and conflicts -----------------------------------------------------------------
+
+const gapsForm = document.getElementById("gaps-form");
+const weeksInput = document.getElementById("gaps-weeks");
+
+function gapLink(gap) {
+  const start = toLocalInput(gap.starts_at);
+  const end = toLocalInput(gap.ends_at);
+  const href = `/rota?add=${gap.role}&start=${encodeURIComponent(start)}&end=${encodeURIComponent(end)}#shift-form-section`;
+  return h("a", {
+    href,
+    class: "rota-fix-link",
+    onclick: (event) => {
+      if (!canEdit || !shiftForm) return;
+      event.preventDefault();
+      shiftForm.prefill({
+        role: gap.role, startsAt: start, endsAt: end,
+        why: `Filling the gap with no ${gap.role} from ${formatRange(gap.starts_at, gap.ends_at)}.`,
+      });
+    },
+  }, `Add a ${gap.role} shift`, h("span", { class: "visually-hidden" }, ` from ${formatRange(gap.starts_at, gap.ends_at)}`));
+}
+
+function renderGaps(report, weeks) {
+  const container = document.getElementById("gaps");
+  const period = `from ${formatWhen(report.from)} to ${formatWhen(report.to)}`;
+  if (!report.gaps.length) {
+    container.replaceChildren(h("div", { class: "rota-all-clear", id: "no-gaps" },
+      h("p", {}, tag("Covered", "green"), ` No gaps in the next ${weeks} week${weeks === 1 ? "" : "s"}: `,
+        `every out-of-hours minute ${period} has a primary and a backup on call.`)));
+    return;
+  }
+  container.replaceChildren(
+    h("p", { id: "gaps-count", class: "warning-text" },
+      `${report.gaps.length} gap${report.gaps.length === 1 ? "" : "s"} in the next ${weeks} week${weeks === 1 ? "" : "s"} (${period}).`),
+    h("table", { class: "table rota-table", id: "gaps-table" },
+      h("caption", { class: "visually-hidden" }, "Gaps in on-call cover"),
+      h("thead", {}, h("tr", {}, ["Gap", "From", "To", "Length", "Lines", "Fix"].map((text) => h("th", { scope: "col" }, text)))),
+      h("tbody", {}, report.gaps.map((gap) => h("tr", { class: "rota-gap-row", dataset: { gapRole: gap.role, gapStart: gap.starts_at } },
+        h("td", {}, gapTag(gap.role)),
+        h("td", {}, formatWhen(gap.starts_at)),
+        h("td", {}, formatWhen(gap.ends_at)),
+        h("td", {}, formatMinutes(gap.minutes)),
+        h("td", {}, lineNames(gap.lines)),
+        h("td", {}, canEdit ? gapLink(gap) : "")))),
+    ),
+  );
+}
+
+function editShiftLink(id) {
+  return h("a", {
+    href: `/rota?edit=${id}#shift-form-section`,
+    onclick: (event) => {
+      if (!canEdit || !shiftForm) return;
+      event.preventDefault();
+      shiftForm.editById(id);
+    },
+  }, `Change shift ${id}`);
+}
+
+function renderConflicts(report) {
+  const container = document.getElementById("conflicts");
+  if (!report.conflicts.length) {
+    container.replaceChildren(h("p", { id: "no-conflicts" }, "No conflicts: nobody is on two shifts at once, on leave while on call, or without a phone that calls can reach."));
+    return;
+  }
+  container.replaceChildren(h("table", { class: "table rota-table", id: "conflicts-table" },
+    h("caption", { class: "visually-hidden" }, "Conflicts"),
+    h("thead", {}, h("tr", {}, ["Conflict", "What", "When", "Fix"].map((text) => h("th", { scope: "col" }, text)))),
+    h("tbody", {}, report.conflicts.map((conflict) => h("tr", { dataset: { conflict: conflict.kind } },
+      h("td", {}, tag(CONFLICT_NAMES[conflict.kind] || conflict.kind, "yellow")),
+      h("td", {}, conflict.message),
+      h("td", {}, formatRange(conflict.starts_at, conflict.ends_at)),
+      h("td", {}, canEdit ? h("ul", { class: "list list--plain" }, conflict.shift_ids.map((id) => h("li", {}, editShiftLink(id)))) : conflict.shift_ids.map((id) => `shift ${id}`).join(", ")))))));
+}
+
+async function loadGaps() {
+  const weeks = Number(weeksInput.value) || 8;
+  try {
+    const report = await api.get(`/api/rota/gaps?weeks=${weeks}`);
+    renderGaps(report, weeks);
+    renderConflicts(report);
+  } catch (error) {
+    if (error.status === 422) showFieldErrors(error, "gaps", gapsForm);
+    else {
+      loadFailed(document.getElementById("gaps"), error);
+      document.getElementById("conflicts").replaceChildren();
+    }
+  }
+}
+
+gapsForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  clearErrors(gapsForm);
+  const weeks = Number(weeksInput.value);
+  if (!Number.isInteger(weeks) || weeks < 1 || weeks > 104) {
+    showFieldErrors([{ loc: ["weeks"], msg: "Enter a whole number of weeks from 1 to 104" }], "gaps", gapsForm);
+    return;
+  }
+  loadGaps();
+});
+
+// ---- shifts -----------------------------------------------------------------------------
+
+const shiftsFilter = document.getElementById("shifts-filter");
+
+function shiftStatus(shift) {
+  if (shift.finished) return tag("Finished", "grey");
+  if (shift.started) return tag("On call now", "green");
+  return tag("Planned", "blue");
+}
+
+function confirmDelete(cell, shift) {
+  const warning = shift.started
+    ? "This shift has started: it will be ended now, not erased, so the record of who was on call stays true."
+    : "This shift has not started: it will be erased.";
+  const yes = h("button", { type: "button", class: "button button--warning button--small", onclick: () => deleteShift(shift) },
+    "Yes, delete", h("span", { class: "visually-hidden" }, ` shift ${shift.id}`));
+  const no = h("button", {
+    type: "button", class: "button button--secondary button--small",
+    onclick: () => {
+      renderActions(cell, shift);
+      cell.querySelector("[data-action=delete]")?.focus();
+    },
+  }, "Cancel");
+  cell.replaceChildren(h("p", { class: "body-s" }, `Delete shift ${shift.id}? ${warning}`), h("div", { class: "button-group" }, yes, no));
+  yes.focus();
+}
+
+function renderActions(cell, shift) {
+  if (!canEdit || shift.finished) {
+    cell.replaceChildren();
+    return;
+  }
+  const hidden = (text) => h("span", { class: "visually-hidden" }, text);
+  cell.replaceChildren(h("div", { class: "button-group rota-actions" },
+    h("button", { type: "button", class: "link-button", onclick: () => shiftForm.edit(shift) }, "Change", hidden(` shift ${shift.id}`)),
+    h("button", { type: "button", class: "link-button", onclick: () => prefillCover(shift) }, "Cover", hidden(` shift ${shift.id}`)),
+    h("button", { type: "button", class: "link-button", dataset: { action: "delete" }, onclick: () => confirmDelete(cell, shift) }, "Delete", hidden(` shift ${shift.id}`))));
+}
+
+async function deleteShift(shift) {
+  try {
+    const result = await api.delete(`/api/rota/shifts/${shift.id}`);
+    if (result.deleted) {
+      showBanner(`Shift ${shift.id} deleted: ${shift.worker.name}, ${ROLE_NAMES[shift.role].toLowerCase()}, ${formatRange(shift.starts_at, shift.ends_at)}.`);
+    } else {
+      const ended = result.ended;
+      showBanner(`Shift ${shift.id} had already started, so it was ended at ${formatWhen(ended.ends_at)} rather than erased: ${ended.worker.name} stays recorded as on call ${formatRange(ended.starts_at, ended.ends_at)}.`);
+    }
+  } catch (error) {
+    showFieldErrors(error, "shift", document);
+  }
+  await refresh();
+}
+
+async function loadShifts() {
+  const container = document.getElementById("shifts");
+  const query = new URLSearchParams();
+  for (const name of ["from", "to", "worker_id", "role"]) {
+    const value = shiftsFilter.elements[name].value;
+    if (value) query.set(name, value);
+  }
+  let shifts;
+  try {
+    shifts = await api.get(`/api/rota/shifts?${query}`);
+  } catch (error) {
+    if (error.status === 422) showFieldErrors(error, "shifts", shiftsFilter);
+    else loadFailed(container, error);
+    return;
+  }
+  if (!shifts.length) {
+    container.replaceChildren(h("p", { id: "no-shifts" }, "No on-call shifts in this period."));
+    return;
+  }
+  const rows = shifts.map((shift) => {
+    const actions = h("td", {});
+    renderActions(actions, shift);
+    return h("tr", { dataset: { shiftId: shift.id, shiftRole: shift.role, worker: shift.worker.name } },
+      h("td", {}, shift.worker.name),
+      h("td", {}, roleTag(shift.role)),
+      h("td", {}, formatWhen(shift.starts_at)),
+      h("td", {}, formatWhen(shift.ends_at)),
+      h("td", {}, formatHours(shift.hours)),
+      h("td", {}, SOURCE_NAMES[shift.source] || shift.source),
+      h("td", {}, shiftStatus(shift)),
+      actions);
+  });
+  container.replaceChildren(h("table", { class: "table rota-table", id: "shifts-table" },
+    h("caption", { class: "visually-hidden" }, "On-call shifts"),
+    h("thead", {}, h("tr", {}, ["Worker", "Role", "Start", "End", "Length", "Made by", "Status", "Actions"].map((text) => h("th", { scope: "col" }, text)))),
+    h("tbody", {}, rows)));
+}
+
+shiftsFilter.addEventListener("submit", (event) => {
+  event.preventDefault();
+  clearErrors(shiftsFilter);
+  loadShifts();
+});
+
+// ---- covers -----------------------------------------------------------------------------
+
+const coverForm = document.getElementById("cover-form");
+
+function prefillCover(shift) {
+  clearErrors(coverForm);
+  coverForm.reset();
+  coverForm.elements.covered_worker_id.value = String(shift.worker.id);
+  coverForm.querySelector(`input[name=role][value="${shift.role}"]`).checked = true;
+  coverForm.elements.starts_at.value = toLocalInput(shift.starts_at);
+  coverForm.elements.ends_at.value = toLocalInput(shift.ends_at);
+  coverForm.scrollIntoView({ block: "start" });
+  coverForm.elements.covering_worker_id.focus();
+}
+
+async function loadCovers() {
+  const container = document.getElementById("covers");
+  const today = londonToday();
+  let covers;
+  try {
+    covers = await api.get(`/api/rota/covers?from=${addDays(today, -7)}&to=${addDays(today, 7 * 8)}`);
+  } catch (error) {
+    loadFailed(container, error);
+    return;
+  }
+  if (!covers.length) {
+    container.replaceChildren(h("p", { id: "no-covers" }, "No covers from last week to 8 weeks ahead."));
+    return;
+  }
+  container.replaceChildren(h("ul", { class: "list list--plain rota-covers", id: "covers-list" }, covers.map((cover) => h("li", { dataset: { coverId: cover.id } },
+    h("strong", {}, `${cover.covering_worker.name} covers ${cover.covered_worker.name}`),
+    ` from ${formatRange(cover.starts_at, cover.ends_at)}`,
+    cover.role ? ` (${cover.role} only)` : " (primary and backup)",
+    cover.reason ? `. Reason: ${cover.reason}` : "",
+    "."))));
+}
+
+coverForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearErrors(coverForm);
+  const f = coverForm.elements;
+  const errors = [];
+  if (!f.covered_worker_id.value) errors.push({ loc: ["covered_worker_id"], msg: "Choose who is away" });
+  if (!f.covering_worker_id.value) errors.push({ loc: ["covering_worker_id"], msg: "Choose who covers them" });
+  if (!f.starts_at.value) errors.push({ loc: ["starts_at"], msg: "Enter when the cover starts" });
+  if (!f.ends_at.value) errors.push({ loc: ["ends_at"], msg: "Enter when the cover ends" });
+  if (errors.length) {
+    showFieldErrors(errors, "cover", coverForm);
+    return;
+  }
+  const role = coverForm.querySelector("input[name=role]:checked")?.value || null;
+  try {
+    const cover = await api.post("/api/rota/covers", {
+      covered_worker_id: Number(f.covered_worker_id.value),
+      covering_worker_id: Number(f.covering_worker_id.value),
+      role,
+      starts_at: f.starts_at.value,
+      ends_at: f.ends_at.value,
+      reason: f.reason.value.trim(),
+    });
+    coverForm.reset();
+    showBanner(`${cover.covering_worker.name} covers ${cover.covered_worker.name} from ${formatRange(cover.starts_at, cover.ends_at)}: ${cover.shift_ids.length} shift${cover.shift_ids.length === 1 ? "" : "s"} handed over.`);
+    await refresh();
+  } catch (error) {
+    showFieldErrors(error, "cover", coverForm);
+  }
+});
+
+// ---- swaps ------------------------------------------------------------------------------
+
+const swapsFilter = document.getElementById("swaps-filter");
+const STATUS_TAGS = {
+  pending: ["Waiting", "yellow"], accepted: ["Accepted", "green"], declined: ["Declined", "red"], cancelled: ["Cancelled", "grey"],
+};
+
+function swapTag(status) {
+  const [text, colour] = STATUS_TAGS[status] || [status, "grey"];
+  return tag(text, colour);
+}
+
+async function decideSwap(swap, action, body) {
+  try {
+    const result = await api.post(`/api/rota/swaps/${swap.id}/${action}`, body);
+    const words = { accept: "accepted", decline: "declined", cancel: "cancelled" };
+    showBanner(`Swap request ${swap.id} ${words[action]}${result.accepted_by ? `: ${result.accepted_by.name} takes the shift` : ""}.`);
+  } catch (error) {
+    showFieldErrors(error, `swap-${swap.id}`, document);
+  }
+  await refresh();
+}
+
+function swapActions(swap, workers) {
+  if (!canEdit || swap.status !== "pending") return null;
+  const actions = h("div", { class: "button-group rota-actions" });
+  let takerSelect = null;
+  if (!swap.with_worker) {
+    const id = `swap-${swap.id}-worker_id`;
+    takerSelect = h("select", { class: "select", id }, h("option", { value: "" }, "Choose a worker"),
+      workers.filter((w) => w.id !== swap.requested_by.id && w.active).map((w) => h("option", { value: w.id }, w.name)));
+    actions.append(h("div", { class: "form-group" }, h("label", { class: "label", for: id }, "Who takes the shift"), takerSelect));
+  }
+  const hidden = h("span", { class: "visually-hidden" }, ` swap request ${swap.id}`);
+  actions.append(
+    h("button", {
+      type: "button", class: "button button--small",
+      onclick: () => {
+        if (takerSelect && !takerSelect.value) {
+          showFieldErrors([{ loc: ["worker_id"], msg: "Choose who takes the shift" }], `swap-${swap.id}`, document);
+          return;
+        }
+        decideSwap(swap, "accept", takerSelect ? { worker_id: Number(takerSelect.value) } : {});
+      },
+    }, "Accept", hidden.cloneNode(true)),
+    h("button", { type: "button", class: "button button--secondary button--small", onclick: () => decideSwap(swap, "decline") }, "Decline", hidden.cloneNode(true)),
+    h("button", { type: "button", class: "button button--secondary button--small", onclick: () => decideSwap(swap, "cancel") }, "Cancel the request", hidden.cloneNode(true)));
+  return actions;
+}
+
+async function loadSwaps() {
+  const container = document.getElementById("swaps");
+  const status = swapsFilter.elements.status.value;
+  let swaps;
+  let workers = [];
+  try {
+    [swaps, workers] = await Promise.all([api.get(`/api/rota/swaps${status ? `?status=${status}` : ""}`), rotaWorkers()]);
+  } catch (error) {
+    loadFailed(container, error);
+    return;
+  }
+  if (!swaps.length) {
+    container.replaceChildren(h("p", { id: "no-swaps" }, "No swap requests."));
+    return;
+  }
+  container.replaceChildren(h("ul", { class: "list list--plain", id: "swaps-list" }, swaps.map((swap) => h("li", { class: "rota-swap", dataset: { swapId: swap.id } },
+    h("p", {}, swapTag(swap.status), " ",
+      h("strong", {}, `${swap.requested_by.name} asks to swap`),
+      ` a ${swap.role} shift, ${formatRange(swap.starts_at, swap.ends_at)}, `,
+      swap.with_worker ? `with ${swap.with_worker.name}` : "with anyone who can take it",
+      swap.accepted_by ? `. Taken by ${swap.accepted_by.name}` : "",
+      "."),
+    swap.note ? h("p", { class: "body-s" }, `Note: ${swap.note}`) : null,
+    h("details", { class: "rota-history" },
+      h("summary", {}, `History of request ${swap.id}`),
+      h("ol", { class: "list" }, swap.history.map((item) => h("li", {},
+        `${formatWhen(item.at)}: ${(STATUS_TAGS[item.status] || [item.status])[0].toLowerCase()}`,
+        item.by_user_id ? ` (by user ${item.by_user_id})` : ""))),
+    ),
+    swapActions(swap, workers)))));
+}
+
+swapsFilter.addEventListener("submit", (event) => {
+  event.preventDefault();
+  loadSwaps();
+});
+
+// ---- leave ------------------------------------------------------------------------------
+
+const leaveForm = document.getElementById("leave-form");
+
+async function loadLeave() {
+  const container = document.getElementById("leave");
+  let leave;
+  try {
+    leave = await api.get("/api/rota/leave");
+  } catch (error) {
+    loadFailed(container, error);
+    return;
+  }
+  const now = Date.now();
+  leave = leave.filter((item) => new Date(item.ends_at).getTime() > now);
+  if (!leave.length) {
+    container.replaceChildren(h("p", { id: "no-leave" }, "No leave recorded from now on."));
+    return;
+  }
+  container.replaceChildren(h("ul", { class: "list list--plain", id: "leave-list" }, leave.map((item) => h("li", { dataset: { leaveId: item.id } },
+    h("strong", {}, item.worker.name), ` is away ${formatRange(item.starts_at, item.ends_at)}`, item.reason ? ` (${item.reason})` : "", ". ",
+    canEdit ? h("button", {
+      type: "button", class: "link-button",
+      onclick: async () => {
+        try {
+          await api.delete(`/api/rota/leave/${item.id}`);
+          showBanner(`Leave of ${item.worker.name} removed.`);
+        } catch (error) {
+          showFieldErrors(error, "leave", leaveForm);
+        }
+        await refresh();
+      },
+    }, "Remove", h("span", { class: "visually-hidden" }, ` the leave of ${item.worker.name}`)) : null))));
+}
+
+leaveForm.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  clearErrors(leaveForm);
+  const f = leaveForm.elements;
+  const errors = [];
+  if (!f.worker_id.value) errors.push({ loc: ["worker_id"], msg: "Choose the worker who is away" });
+  if (!f.starts_at.value) errors.push({ loc: ["starts_at"], msg: "Enter when the leave starts" });
+  if (!f.ends_at.value) errors.push({ loc: ["ends_at"], msg: "Enter when the leave ends" });
+  if (errors.length) {
+    showFieldErrors(errors, "leave", leaveForm);
+    return;
+  }
+  try {
+    const leave = await api.post("/api/rota/leave", {
+      worker_id: Number(f.worker_id.value), starts_at: f.starts_at.value, ends_at: f.ends_at.value, reason: f.reason.value.trim(),
+    });
+    leaveForm.reset();
+    showBanner(`Leave added: ${leave.worker.name} is away ${formatRange(leave.starts_at, leave.ends_at)}.`);
+    await refresh();
+  } catch (error) {
+    showFieldErrors(error, "leave", leaveForm);
+  }
+});
+
+// ---- the page ---------------------------------------------------------------------------
+
+async function refresh() {
+  await Promise.all([loadGaps(), loadShifts(), loadCovers(), loadSwaps(), loadLeave()]);
+  document.body.dataset.rotaLoaded = String(Number(document.body.dataset.rotaLoaded || 0) + 1);
+}
+
+async function start() {
+  const today = londonToday();
+  shiftsFilter.elements.from.value = params.get("from") || today;
+  shiftsFilter.elements.to.value = params.get("to") || addDays(today, 13);
+  if (params.get("weeks")) weeksInput.value = params.get("weeks");
+  canEdit = await coordinatorOrReader();
+  try {
+    const workers = await rotaWorkers();
+    for (const id of ["shifts-worker", "cover-covered_worker_id", "cover-covering_worker_id", "leave-worker_id"]) {
+      fillWorkerSelect(document.getElementById(id), workers);
+    }
+  } catch {
+    // the sections say why they are empty
+  }
+  hideBanner();
+  await refresh();
+  if (canEdit && shiftForm) {
+    if (params.get("edit")) await shiftForm.editById(params.get("edit"));
+    else if (params.get("add")) {
+      shiftForm.prefill({ role: params.get("add"), startsAt: params.get("start") || "", endsAt: params.get("end") || "", workerId: params.get("worker") });
+    }
+  }
+}
+
+start();

@@ -1,0 +1,189 @@
+// The calendar: a week or a month of on-call cover for one line, primary and backup.
+// Select a shift to change it; select "Add" in a gap to fill it. Gaps carry words
+// ("GAP: no primary") as well as a colour and stripes.
+import { api, h } from "/static/js/api.js";
+import {
+  LINE_NAMES, ROLE_NAMES, addDays, coordinatorOrReader, formatDay, formatRange, gapTag, loadFailed,
+  londonDate, londonToday, toLocalInput,
+} from "/static/js/rota_common.js";
+import { setupShiftForm } from "/static/js/rota_shift_form.js";
+
+const params = new URLSearchParams(window.location.search);
+const view = params.get("view") === "month" ? "month" : "week";
+const line = params.get("line") || "professional";
+const today = londonToday();
+const day = /^\d{4}-\d{2}-\d{2}$/.test(params.get("date") || "") ? params.get("date") : today;
+const ROLES = ["primary", "backup"];
+let canEdit = false;
+const shiftForm = setupShiftForm({ onSaved: loadCalendar });
+
+const WEEKDAY = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", weekday: "short" });
+const CLOCK = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+
+// A time as seen from the day's cell: "22:00", or "Tue 09:00" when it falls on another day.
+// Midnight at the end of the day is "24:00".
+function timeFrom(dayIso, iso) {
+  const clock = CLOCK.format(new Date(iso));
+  const date = londonDate(iso);
+  if (date === dayIso) return clock;
+  if (clock === "00:00" && date === addDays(dayIso, 1)) return "24:00";
+  return `${WEEKDAY.format(new Date(iso))} ${clock}`;
+}
+
+function span(dayIso, startIso, endIso) {
+  return `${timeFrom(dayIso, startIso)}–${timeFrom(dayIso, endIso)}`;
+}
+
+function shiftButton(dayIso, shift) {
+  const times = span(dayIso, shift.starts_at, shift.ends_at);
+  const label = `${shift.worker.name}, ${ROLE_NAMES[shift.role].toLowerCase()}, ${formatRange(shift.starts_at, shift.ends_at)}`;
+  if (!canEdit || shift.finished) {
+    return h("span", { class: `rota-slot rota-slot--${shift.role}`, dataset: { shiftId: shift.id } },
+      h("span", { class: "rota-slot__who" }, shift.worker.name), times);
+  }
+  return h("button", {
+    type: "button", class: `rota-slot rota-slot--${shift.role}`, dataset: { shiftId: shift.id },
+    "aria-label": `Change shift: ${label}`,
+    onclick: () => shiftForm.edit(shift),
+  }, h("span", { class: "rota-slot__who" }, shift.worker.name), times);
+}
+
+function gapBox(dayIso, gap) {
+  const now = Date.now();
+  const over = new Date(gap.ends_at).getTime() <= now;
+  const box = h("div", { class: over ? "rota-gap rota-gap--past" : "rota-gap", dataset: { gapRole: gap.role, past: over ? "yes" : "no" } },
+    over ? h("strong", { class: "tag rota-gap-tag" }, `Past gap: no ${gap.role}`) : gapTag(gap.role),
+    h("span", { class: "rota-gap__times" }, span(dayIso, gap.starts_at, gap.ends_at)));
+  if (canEdit && !over) {
+    const start = new Date(Math.max(new Date(gap.starts_at).getTime(), now)).toISOString();
+    box.append(h("button", {
+      type: "button", class: "link-button",
+      onclick: () => shiftForm.prefill({
+        role: gap.role, startsAt: toLocalInput(start), endsAt: toLocalInput(gap.ends_at),
+        why: `Filling the gap with no ${gap.role} from ${formatRange(start, gap.ends_at)}.`,
+      }),
+    }, `Add a ${gap.role} shift`, h("span", { class: "visually-hidden" }, ` from ${formatRange(start, gap.ends_at)}`)));
+  }
+  return box;
+}
+
+function roleCell(dayData, role) {
+  const shifts = dayData.shifts.filter((shift) => shift.role === role);
+  const gaps = dayData.gaps.filter((gap) => gap.role === role);
+  const items = [...shifts.map((s) => [s.starts_at, shiftButton(dayData.date, s)]), ...gaps.map((g) => [g.starts_at, gapBox(dayData.date, g)])];
+  items.sort((a, b) => a[0].localeCompare(b[0]));
+  return items.length ? items.map(([, element]) => element) : [h("span", { class: "body-s" }, "Nobody needed")];
+}
+
+function windowsText(dayData) {
+  if (!dayData.windows.length) return "In hours all day";
+  return `Out of hours ${dayData.windows.map((w) => span(dayData.date, w.starts_at, w.ends_at)).join(", ")}`;
+}
+
+function dayHeading(dayData, { compact = false } = {}) {
+  const label = compact
+    ? formatDay(dayData.date, { day: "numeric", month: "short" })
+    : formatDay(dayData.date, { weekday: "short", day: "numeric", month: "short" });
+  return [
+    h("span", { class: "rota-calendar__day" }, label, dayData.date === today ? " (today)" : ""),
+    dayData.bank_holiday ? h("span", { class: "rota-calendar__bank-holiday" }, `Bank holiday: ${dayData.bank_holiday}`) : null,
+  ];
+}
+
+function renderWeek(calendar) {
+  const caption = `${LINE_NAMES[calendar.line] || calendar.line} line, week of ${formatDay(calendar.from)}`;
+  return h("table", { class: "rota-calendar rota-calendar--week", id: "calendar-grid" },
+    h("caption", {}, caption),
+    h("thead", {}, h("tr", {}, h("td", {}), calendar.days.map((d) => h("th", {
+      scope: "col", class: d.date === today ? "rota-calendar__today" : null, dataset: { date: d.date },
+    }, dayHeading(d))))),
+    h("tbody", {},
+      h("tr", {}, h("th", { scope: "row" }, "Out of hours"), calendar.days.map((d) => h("td", { dataset: { date: d.date } },
+        h("span", { class: "rota-calendar__windows" }, windowsText(d))))),
+      ROLES.map((role) => h("tr", { dataset: { role } }, h("th", { scope: "row" }, ROLE_NAMES[role]),
+        calendar.days.map((d) => h("td", {
+          class: d.date === today ? "rota-calendar__today" : null, dataset: { date: d.date, role },
+        }, roleCell(d, role)))))));
+}
+
+function renderMonth(calendar) {
+  const caption = `${LINE_NAMES[calendar.line] || calendar.line} line, ${formatDay(calendar.from, { month: "long", year: "numeric" })}`;
+  const byDate = new Map(calendar.days.map((d) => [d.date, d]));
+  // Whole weeks from the Monday on or before the first to the Sunday on or after the last.
+  const first = new Date(`${calendar.from}T12:00:00Z`);
+  let cursor = addDays(calendar.from, -((first.getUTCDay() + 6) % 7));
+  const weeks = [];
+  while (cursor <= calendar.to) {
+    const week = [];
+    for (let i = 0; i < 7; i += 1) {
+      week.push(cursor);
+      cursor = addDays(cursor, 1);
+    }
+    weeks.push(week);
+  }
+  const names = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+  return h("table", { class: "rota-calendar rota-calendar--month", id: "calendar-grid" },
+    h("caption", {}, caption),
+    h("thead", {}, h("tr", {}, names.map((name) => h("th", { scope: "col" }, h("abbr", { title: name }, name.slice(0, 3)))))),
+    h("tbody", {}, weeks.map((week) => h("tr", {}, week.map((date) => {
+      const d = byDate.get(date);
+      if (!d) return h("td", { class: "rota-calendar__other-month" }, formatDay(date, { day: "numeric", month: "short" }));
+      return h("td", { class: d.date === today ? "rota-calendar__today" : null, dataset: { date: d.date } },
+        dayHeading(d, { compact: true }),
+        ROLES.flatMap((role) => [h("span", { class: "rota-calendar__role" }, ROLE_NAMES[role]), ...roleCell(d, role)]));
+    })))));
+}
+
+function setLinks() {
+  const link = (date) => `/rota/calendar?${new URLSearchParams({ view, date, line })}`;
+  let previous;
+  let next;
+  if (view === "week") {
+    previous = addDays(day, -7);
+    next = addDays(day, 7);
+  } else {
+    const [year, month] = day.split("-").map(Number);
+    previous = new Date(Date.UTC(year, month - 2, 1)).toISOString().slice(0, 10);
+    next = new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 10);
+  }
+  const unit = view === "week" ? "week" : "month";
+  const prevLink = document.getElementById("calendar-previous");
+  prevLink.href = link(previous);
+  prevLink.textContent = `Previous ${unit}`;
+  const nextLink = document.getElementById("calendar-next");
+  nextLink.href = link(next);
+  nextLink.textContent = `Next ${unit}`;
+  const todayLink = document.getElementById("calendar-today");
+  todayLink.href = link(today);
+  todayLink.textContent = `This ${unit}`;
+}
+
+async function loadCalendar() {
+  const container = document.getElementById("calendar");
+  let calendar;
+  try {
+    calendar = await api.get(`/api/rota/calendar?${new URLSearchParams({ view, date: day, line })}`);
+  } catch (error) {
+    loadFailed(container, error);
+    return;
+  }
+  const gaps = new Set();
+  for (const d of calendar.days) for (const gap of d.gaps) if (new Date(gap.ends_at).getTime() > Date.now()) gaps.add(`${gap.role} ${gap.starts_at}`);
+  container.replaceChildren(
+    h("p", { id: "calendar-summary", class: gaps.size ? "warning-text" : "rota-all-clear" },
+      gaps.size ? `${gaps.size} gap${gaps.size === 1 ? "" : "s"} still to come in this ${view}.` : `No gaps still to come in this ${view}.`),
+    view === "week" ? renderWeek(calendar) : renderMonth(calendar));
+  document.body.dataset.rotaLoaded = String(Number(document.body.dataset.rotaLoaded || 0) + 1);
+}
+
+async function start() {
+  const form = document.getElementById("calendar-form");
+  form.querySelector(`input[name=view][value=${view}]`).checked = true;
+  form.elements.date.value = day;
+  form.elements.line.value = line;
+  setLinks();
+  canEdit = await coordinatorOrReader();
+  await loadCalendar();
+}
+
+start();
