@@ -45,6 +45,12 @@ def _postgres_reachable() -> str | None:
     return None
 
 
+@pytest.fixture(autouse=True)
+def _state_dir_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's app keeps its snapshot and journal apart (DUTYLINE_STATE_DIR)."""
+    monkeypatch.setenv("DUTYLINE_STATE_DIR", str(tmp_path / "state"))
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
