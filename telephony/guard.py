@@ -90,6 +90,7 @@ class DatabaseGuard:
         self.budget = budget_seconds
         self._threads = threads
         self._limiter: anyio.CapacityLimiter | None = None
+        self._local: anyio.CapacityLimiter | None = None
         self._down_since: float | None = None
         self._lock = threading.Lock()
         _watch(engine)
@@ -117,6 +118,15 @@ class DatabaseGuard:
         if self._limiter is None:
             self._limiter = anyio.CapacityLimiter(self._threads)
         return self._limiter
+
+    async def run_local(self, work: Callable[[], T]) -> T:
+        """Local work that may wait on the disk (the journal's fsync), off the event loop.
+
+        Threads of its own, so neither database work nor the rest of the app can hold it up.
+        """
+        if self._local is None:
+            self._local = anyio.CapacityLimiter(self._threads)
+        return await to_thread.run_sync(work, limiter=self._local)
 
     async def run(self, endpoint: str, work: Callable[[], T]) -> T:
         """``work()`` in a thread, within the budget; DatabaseUnavailable otherwise."""

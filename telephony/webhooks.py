@@ -143,7 +143,7 @@ async def _with_database(
         except Exception as exc:
             _said_why(what, twilio, exc)
     try:
-        return _twiml(otherwise())
+        return _twiml(await context.guard.run_local(otherwise))
     except Exception as exc:  # the last resort must still answer
         log.exception("%s without the database failed (%s)", what, type(exc).__name__)
         return _twiml(offline.without_anything(context, twilio.get("To"), greeting=False))
@@ -165,7 +165,12 @@ async def _acknowledge(
             return Response(status_code=204)
         except Exception as exc:
             _said_why(what, twilio, exc)
-    return Response(status_code=204 if journal() else 503)
+    try:
+        journaled = await context.guard.run_local(journal)
+    except Exception as exc:
+        log.error("%s: not journaled (%s)", what, type(exc).__name__)
+        journaled = False
+    return Response(status_code=204 if journaled else 503)
 
 
 def _arrived(twilio: TwilioRequest) -> datetime:
