@@ -90,9 +90,8 @@ def rows(factory: sessionmaker[Session], call_sid: str) -> dict[str, Any]:
         def rel(value: Any) -> Any:
             return (value - start).total_seconds() if value is not None else None
 
-        legs = session.scalars(
-            select(CallLeg).where(CallLeg.record_id == record.id).order_by(CallLeg.step, CallLeg.number)
-        ).all()
+        query = select(CallLeg).where(CallLeg.record_id == record.id)
+        legs = session.scalars(query.order_by(CallLeg.step, CallLeg.number)).all()
         task = session.scalar(select(CallbackTask).where(CallbackTask.record_id == record.id))
         return {
             "line": record.line.key,
