@@ -38,9 +38,10 @@ class Settings(BaseSettings):
     fallback_ring_seconds: int = 30
     accept_seconds: int = 10
     voicemail_max_seconds: int = 300
-    # How long the routing snapshot (lines, closures, on-call shifts) is trusted before it
-    # is read again even if nothing changed; changes are seen at once through a version row.
-    snapshot_horizon_minutes: int = 60
+    # How far ahead the routing snapshot (lines, closures, on-call shifts) reaches, and so
+    # how long it is trusted before it is read again even if nothing changed (changes are
+    # seen at once through a version row). A day: calls are routed from it in an outage.
+    snapshot_horizon_minutes: int = 1440
     # Threads that run the webhooks' database work. Few: the work is short and mostly CPU,
     # and many threads queueing on the GIL stretch the slowest answers.
     worker_threads: int = 8

@@ -38,7 +38,7 @@ from routing import (
     normalise_number,
     period_at,
 )
-from telephony import claims, plan_token, twiml
+from telephony import claims, metrics, plan_token, twiml
 from telephony.context import TelephonyContext
 from telephony.plan_token import CarriedPlan
 from telephony.snapshot import RoutingSnapshot, load_snapshot
@@ -93,6 +93,14 @@ def twilio_says_answered(kind: StepKind, outcome: DialOutcome) -> bool | None:
     if kind is StepKind.FALLBACK:
         return outcome.status in ("completed", "answered")
     return None
+
+
+def count_fallback(plan: RingPlan, index: int) -> None:
+    """Count the call going to the fallback number, or past its plan to a message."""
+    if index >= len(plan.steps):
+        metrics.FALLBACKS.labels("voicemail").inc()
+    elif plan.steps[index].kind is StepKind.FALLBACK:
+        metrics.FALLBACKS.labels("fallback number").inc()
 
 
 def line_named(snapshot: RoutingSnapshot | None, key: str) -> Line:
@@ -227,6 +235,7 @@ def start_call(context: TelephonyContext, call: IncomingCall, now: datetime) -> 
         decision.period.reason,
         len(decision.plan.steps),
     )
+    count_fallback(decision.plan, 0)
     token = plan_token.sign(config.auth_token, call.call_sid, decision.plan, now)
     return twiml.first_answer(config, line, call.call_sid, decision.plan, token)
 
@@ -290,6 +299,7 @@ def dial_result(
             context.config.auth_token, call_sid, plan, carried.started_at if carried else now
         )
         line = _line_of(record)
+        count_fallback(plan, next_step)
         return twiml.next_in_plan(context.config, line, call_sid, plan, next_step, token)
 
 

@@ -18,6 +18,7 @@ from telephony import claims, metrics, plan_token, twiml
 from telephony.calls import (
     DialOutcome,
     IncomingCall,
+    count_fallback,
     line_named,
     target_of,
     twilio_says_answered,
@@ -92,6 +93,7 @@ def start_call(context: TelephonyContext, call: IncomingCall, now: datetime) -> 
         decision.period.period.value,
         len(decision.plan.steps),
     )
+    count_fallback(decision.plan, 0)
     token = plan_token.sign(config.auth_token, call.call_sid, decision.plan, now)
     return twiml.first_answer(config, line, call.call_sid, decision.plan, token)
 
@@ -129,8 +131,7 @@ def dial_result(
     )
     if answered or outcome.status == "canceled":
         return twiml.hang_up()
-    if next_step >= len(plan.steps):
-        metrics.FALLBACKS.labels("voicemail").inc()
+    count_fallback(plan, next_step)
     line = line_named(context.snapshots.latest(), plan.line_key)
     token = plan_token.sign(context.config.auth_token, call_sid, plan, carried.started_at)
     return twiml.next_in_plan(context.config, line, call_sid, plan, next_step, token)

@@ -218,7 +218,7 @@ async def fallback_dial_result(twilio: Signed) -> Response:
         return _twiml(twiml.hang_up())
     if outcome.status == "canceled":
         return _twiml(twiml.hang_up())
-    metrics.FALLBACKS.labels("voicemail").inc()
+    metrics.FALLBACKS.labels("voicemail").inc()  # after Twilio's own fallback path
     response = VoiceResponse()
     twiml.voicemail(response, twilio.context.config)
     return _twiml(response)

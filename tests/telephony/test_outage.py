@@ -106,6 +106,7 @@ def test_refused_out_of_hours_rings_primary_then_backup_then_fallback_then_a_mes
         )
         assert third is not None and third.numbers == [FALLBACK_NUMBER]
         clock.now = NIGHT + timedelta(seconds=80)
+        voicemails = sample("dutyline_fallbacks_total", reason="voicemail")
         message = twiml_reader.parse(
             twilio.post_url(
                 third.action,
@@ -113,6 +114,7 @@ def test_refused_out_of_hours_rings_primary_then_backup_then_fallback_then_a_mes
             )
         )
         assert twiml_reader.records_message(message)
+        assert sample("dutyline_fallbacks_total", reason="voicemail") == voicemails + 1
         recording = "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1"
         clock.now = NIGHT + timedelta(seconds=140)
         thanks = twilio.post(
@@ -123,10 +125,12 @@ def test_refused_out_of_hours_rings_primary_then_backup_then_fallback_then_a_mes
         assert twilio.status(call_sid, "completed", duration=141).status_code == 204
         ready = running.client.get("/readyz")
         assert ready.status_code == 503 and ready.json()["journal_backlog"] == 7
+        assert sample("dutyline_journal_backlog") == 7
 
         proxy.set_mode("pass")
         wait_until(lambda: running.context.journal.backlog() == 0, what="the replay")
         assert running.client.get("/readyz").json()["journal_backlog"] == 0
+        assert sample("dutyline_journal_backlog") == 0
 
     record = stored_record(session_factory, call_sid)
     assert (record.period, record.status, record.current_step) == ("out_of_hours", "unanswered", 3)
