@@ -15,6 +15,7 @@ import logging
 import os
 import threading
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -81,12 +82,11 @@ class Journal:
         self._lock = threading.Lock()
         self._fd: int | None = None
         self._path: Path | None = None
-        # Entries seen (written here, or found in the folder) and not known to be applied.
+        # Entries seen (written here, or found in the folder) and not known to be applied,
+        # and how many of them each call has.
         self._pending: dict[str, str] = {}
-        for path in self.files():
-            for entry in read_file(path):
-                self._pending[entry.id] = entry.call_sid
-        self._publish()
+        self._calls: Counter[str] = Counter()
+        self.seen([entry for path in self.files() for entry in read_file(path)])
 
     def files(self) -> list[Path]:
         return sorted(self.folder.glob(f"*{SUFFIX}"))
@@ -112,14 +112,14 @@ class Journal:
             fd = self._open()
             write_all(fd, line)
             os.fsync(fd)
-            self._pending[entry.id] = entry.call_sid
+            self._add(entry)
         self._publish()
         log.warning("call %s: %s journaled (database not written)", entry.call_sid, kind)
         return entry
 
     def knows_call(self, call_sid: str) -> bool:
         """Are entries of this call waiting? Then its later events are journaled too, in order."""
-        return call_sid in self._pending.values()
+        return self._calls[call_sid] > 0
 
     def backlog(self) -> int:
         return len(self._pending)
@@ -128,13 +128,22 @@ class Journal:
         """Entries found in the folder (another process's, say), not yet applied."""
         with self._lock:
             for entry in entries:
-                self._pending.setdefault(entry.id, entry.call_sid)
+                self._add(entry)
         self._publish()
+
+    def _add(self, entry: Entry) -> None:
+        if entry.id not in self._pending:
+            self._pending[entry.id] = entry.call_sid
+            self._calls[entry.call_sid] += 1
 
     def applied(self, entry_ids: set[str]) -> None:
         with self._lock:
             for entry_id in entry_ids:
-                self._pending.pop(entry_id, None)
+                call_sid = self._pending.pop(entry_id, None)
+                if call_sid is not None:
+                    self._calls[call_sid] -= 1
+                    if self._calls[call_sid] <= 0:
+                        del self._calls[call_sid]
         self._publish()
 
     def tidy(self, applied: set[str]) -> None:
