@@ -25,6 +25,7 @@ from models import ConversationRecord, RecordStatus
 from models import calls as records
 from models.routing_data import duty_candidates
 from routing import (
+    DEFAULT_LINES,
     DutyWorker,
     Line,
     Period,
@@ -105,7 +106,7 @@ def count_fallback(plan: RingPlan, index: int) -> None:
 
 def line_named(snapshot: RoutingSnapshot | None, key: str) -> Line:
     """The line with this key, with its real hours, from the snapshot or the defaults."""
-    lines = snapshot.lines if snapshot is not None else ()
+    lines = (snapshot.lines if snapshot is not None else ()) or DEFAULT_LINES
     for line in lines:
         if line.key == key:
             return line

@@ -432,3 +432,49 @@ def test_ready_reports_the_database_the_snapshot_age_and_the_backlog(
         ready = running.client.get("/readyz")
         assert ready.status_code == 503 and ready.json()["database"] == "unreachable"
         running_ctx.__exit__(None, None, None)
+
+
+def test_two_workers_pressing_1_on_two_processes_during_an_outage_get_one_caller(
+    database_url: str, session_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    clock = FixedClock(DAY)
+    add_worker(session_factory, "Ada", ADA)
+    add_worker(session_factory, "Ben", BEN)
+    with fault_proxy(database_url) as proxy:
+        settings = outage_settings(proxy.url_for(database_url), tmp_path)
+        with running_app(settings, clock) as one, running_app(settings, clock) as two:
+            wait_until(snapshot_read(one.context), what="the snapshot")
+            proxy.set_mode("refuse")
+            call_sid = new_call_sid()
+            dialled = twiml_reader.dial(twiml_reader.parse(one.twilio.incoming(call_sid)))
+            assert dialled is not None and sorted(dialled.numbers) == [ADA, BEN]
+            answers = []
+            # Each leg's whisper and key press reach a different process than the call did.
+            for running, index in ((two, 0), (one, 1)):
+                whisper = twiml_reader.parse(
+                    running.twilio.post_url(dialled.whisper_urls[index] or "", {"CallSid": "CA3"})
+                )
+                gather = whisper.find("Gather")
+                assert gather is not None and "Professionals line" in twiml_reader.said(whisper)
+                answers.append(
+                    running.twilio.post_url(
+                        gather.get("action", ""), {"CallSid": "CA3", "Digits": "1"}
+                    ).text
+                )
+            assert "Connecting you" in answers[0]
+            assert "already answered" in answers[1]
+            after = one.twilio.post_url(
+                dialled.action, {"CallSid": call_sid, "DialCallStatus": "completed"}
+            )
+            assert twiml_reader.parse(after).find("Hangup") is not None
+            proxy.set_mode("pass")
+            wait_until(
+                lambda: one.context.journal.backlog() + two.context.journal.backlog() == 0,
+                what="the replay",
+            )
+    record = stored_record(session_factory, call_sid)
+    assert record.plan["steps"][0]["targets"][0]["number"] == dialled.numbers[0]
+    assert record.answered_step == 0
+    with session_factory() as session:
+        winner = session.get(Worker, record.accepted_worker_id)
+        assert winner is not None and winner.phone == dialled.numbers[0]
