@@ -40,19 +40,24 @@ def sweep(
     context: TelephonyContext, lookup: CallLookup | None, policy: SweepPolicy, now: datetime
 ) -> SweepResult:
     result = SweepResult()
-    with context.session_factory() as session:
-        stale = [
-            (r.call_sid, r.started_at)
-            for r in records.calls_not_ended(session, now - policy.ask_after)
-        ]
-    for call_sid, started_at in stale:
+    # Each database step within a deadline: a stalled database must not hold the sweep.
+    seconds = context.guard.budget * 3
+
+    def stale_calls() -> list[tuple[str, datetime]]:
+        with context.session_factory() as session:
+            found = records.calls_not_ended(session, now - policy.ask_after)
+            return [(record.call_sid, record.started_at) for record in found]
+
+    for call_sid, started_at in context.guard.run_sync(stale_calls, seconds):
         state = lookup.call_state(call_sid) if lookup is not None else None
-        rank = calls.STATUS_RANK.get(state.status, 0) if state is not None else 0
-        if state is not None and rank >= calls.FINAL_RANK:
-            _apply_status(context, call_sid, state.status, state.duration, state.ended_at or now)
+        if state is not None and calls.STATUS_RANK.get(state.status, 0) >= calls.FINAL_RANK:
+            status, duration, ended = state.status, state.duration, state.ended_at or now
+            context.guard.run_sync(
+                lambda: _apply_status(context, call_sid, status, duration, ended), seconds
+            )
             result.confirmed += 1
         elif now - started_at >= policy.give_up_after:
-            _mark_unconfirmed(context, call_sid, now)
+            context.guard.run_sync(lambda: _mark_unconfirmed(context, call_sid, now), seconds)
             result.unconfirmed += 1
         else:
             result.still_live += 1
