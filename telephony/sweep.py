@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from models import CallbackReason, RecordStatus
 from models import calls as records
@@ -51,13 +52,12 @@ def sweep(
     for call_sid, started_at in context.guard.run_sync(stale_calls, seconds):
         state = lookup.call_state(call_sid) if lookup is not None else None
         if state is not None and calls.STATUS_RANK.get(state.status, 0) >= calls.FINAL_RANK:
-            status, duration, ended = state.status, state.duration, state.ended_at or now
-            context.guard.run_sync(
-                lambda: _apply_status(context, call_sid, status, duration, ended), seconds
-            )
+            ended = state.ended_at or now
+            apply = partial(_apply_status, context, call_sid, state.status, state.duration, ended)
+            context.guard.run_sync(apply, seconds)
             result.confirmed += 1
         elif now - started_at >= policy.give_up_after:
-            context.guard.run_sync(lambda: _mark_unconfirmed(context, call_sid, now), seconds)
+            context.guard.run_sync(partial(_mark_unconfirmed, context, call_sid, now), seconds)
             result.unconfirmed += 1
         else:
             result.still_live += 1
