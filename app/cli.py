@@ -30,6 +30,7 @@ from app import accounts
 from app.auth import Role as AccountRole
 from app.demo import DEMO_PASSWORD, seed_demo, seed_demo_accounts
 from app.errors import AppError, Invalid
+from app.journal_cli import add_journal_commands
 from app.rota_cli import add_rota_commands
 from app.settings import Settings
 from models import HoursOverride, OnCallShift, User, Worker, queries, utcnow
@@ -606,6 +607,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--leave-message", action="store_true", help="leave a voicemail")
     simulate.set_defaults(handler=cmd_simulate_call)
     add_rota_commands(commands, _session, format_local)
+    add_journal_commands(commands)
     return parser
 
 

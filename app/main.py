@@ -6,25 +6,30 @@ Nothing touches the database at import time: the engine is built when the app st
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
 from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import Engine
 
 from app.api.routes import api_router
 from app.auth import SessionPolicy, document_permissions
 from app.errors import install_error_handler
 from app.settings import Settings
 from app.web import web_router
-from models.db import make_engine, make_session_factory
+from models.db import make_call_path_engine, make_engine, make_session_factory
 from routing import RingTimeouts
+from telephony.background import CallPathServices, Intervals, load_saved_snapshot
+from telephony.call_lookup import CallLookup, TwilioCallLookup
 from telephony.config import Clock, TelephonyConfig, system_clock
 from telephony.context import TelephonyContext
+from telephony.guard import DatabaseGuard
+from telephony.journal import Journal
+from telephony.state import StateDir
+from telephony.sweep import SweepPolicy
 from telephony.webhooks import router as twilio_router
 
 log = logging.getLogger("dutyline")
@@ -50,6 +55,52 @@ def telephony_config(settings: Settings) -> TelephonyConfig:
     )
 
 
+def call_path(settings: Settings, clock: Clock = system_clock) -> tuple[TelephonyContext, Engine]:
+    """The call path's own engine (every wait bounded by the budget) and its context."""
+    engine = make_call_path_engine(settings.database_url, settings.database_budget_seconds)
+    state = StateDir(settings.state_dir)
+    context = TelephonyContext(
+        config=telephony_config(settings),
+        session_factory=make_session_factory(engine),
+        clock=clock,
+        guard=DatabaseGuard(engine, settings.database_budget_seconds, settings.worker_threads),
+        state=state,
+        journal=Journal(state),
+    )
+    load_saved_snapshot(context)
+    return context, engine
+
+
+def call_lookup(settings: Settings) -> CallLookup | None:
+    """Twilio's REST API for calls whose end was lost, when an account SID is set."""
+    if not settings.twilio_account_sid:
+        log.warning(
+            "DUTYLINE_TWILIO_ACCOUNT_SID not set: calls whose end was lost are not checked "
+            "with Twilio; they are marked and given a callback task after %d minutes",
+            settings.sweep_give_up_after_minutes,
+        )
+        return None
+    return TwilioCallLookup(settings.twilio_account_sid, settings.auth_token)
+
+
+def call_path_services(
+    settings: Settings, context: TelephonyContext, lookup: CallLookup | None
+) -> CallPathServices:
+    return CallPathServices(
+        context,
+        Intervals(
+            refresh=settings.snapshot_refresh_seconds,
+            probe=settings.database_probe_seconds,
+            sweep=settings.sweep_interval_seconds,
+        ),
+        lookup,
+        SweepPolicy(
+            ask_after=timedelta(minutes=settings.sweep_ask_after_minutes),
+            give_up_after=timedelta(minutes=settings.sweep_give_up_after_minutes),
+        ),
+    )
+
+
 def configure_logging(level: str) -> None:
     """Our loggers say what happened to a call by its CallSid, never by number or name."""
     logger = logging.getLogger("dutyline")
@@ -60,7 +111,11 @@ def configure_logging(level: str) -> None:
     logger.setLevel(level.upper())
 
 
-def create_app(settings: Settings | None = None, clock: Clock = system_clock) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    clock: Clock = system_clock,
+    call_lookup_for: Callable[[Settings], CallLookup | None] = call_lookup,
+) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         resolved = settings or Settings()
@@ -76,12 +131,16 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
             idle=timedelta(minutes=resolved.session_idle_minutes),
             lifetime=timedelta(hours=resolved.session_hours),
         )
-        app.state.telephony = TelephonyContext(
-            config=telephony_config(resolved),
-            session_factory=session_factory,
-            clock=clock,
-        )
+        context, call_engine = call_path(resolved, clock)
+        app.state.telephony = context
+        app.state.call_engine = call_engine
+        services = call_path_services(resolved, context, call_lookup_for(resolved))
+        services.start()
+        app.state.call_path_services = services
         yield
+        services.stop()
+        context.journal.close()
+        call_engine.dispose()
         engine.dispose()
 
     app = FastAPI(title="Dutyline", version="0.1.0", lifespan=lifespan)
@@ -92,19 +151,28 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     document_permissions(app)
 
     @app.get("/healthz", tags=["health"])
-    def healthz() -> dict[str, str]:
+    async def healthz() -> dict[str, str]:
         """Liveness: the process answers. Calls are still routed when the database is down."""
         return {"status": "ok"}
 
     @app.get("/readyz", tags=["health"])
-    def readyz() -> JSONResponse:
-        """Readiness: the database answers."""
-        try:
-            with app.state.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except SQLAlchemyError:
-            return JSONResponse({"status": "degraded", "database": "unreachable"}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok"})
+    async def readyz() -> JSONResponse:
+        """Readiness: the database (within the budget), the snapshot's age, the journal.
+
+        503 while the database is unreachable; calls are still routed then, from the
+        snapshot, and what they could not write waits in the journal.
+        """
+        context: TelephonyContext = app.state.telephony
+        database = await context.guard.check()
+        snapshot = context.snapshots.latest()
+        age = (context.clock() - snapshot.refreshed_at).total_seconds() if snapshot else None
+        body = {
+            "status": "ok" if database else "degraded",
+            "database": "ok" if database else "unreachable",
+            "snapshot_age_seconds": round(age) if age is not None else None,
+            "journal_backlog": context.journal.backlog(),
+        }
+        return JSONResponse(body, status_code=200 if database else 503)
 
     return app
 

@@ -38,9 +38,10 @@ class Settings(BaseSettings):
     fallback_ring_seconds: int = 30
     accept_seconds: int = 10
     voicemail_max_seconds: int = 300
-    # How long the routing snapshot (lines, closures, on-call shifts) is trusted before it
-    # is read again even if nothing changed; changes are seen at once through a version row.
-    snapshot_horizon_minutes: int = 60
+    # How far ahead the routing snapshot (lines, closures, on-call shifts) reaches, and so
+    # how long it is trusted before it is read again even if nothing changed (changes are
+    # seen at once through a version row). A day: calls are routed from it in an outage.
+    snapshot_horizon_minutes: int = 1440
     # Threads that run the webhooks' database work. Few: the work is short and mostly CPU,
     # and many threads queueing on the GIL stretch the slowest answers.
     worker_threads: int = 8
@@ -54,6 +55,21 @@ class Settings(BaseSettings):
     twilio_account_sid: str | None = None
     sms_from_number: str | None = None
     rota_alert_to_number: str | None = None
+    # The call path without the database (issue 8). Every database use of a /twilio/*
+    # request must finish within this budget; past it the call is routed from the snapshot
+    # and what could not be written goes to the journal.
+    database_budget_seconds: float = 2.0
+    # Holds the routing snapshot, the journal and accept claims: workers' and callers'
+    # numbers, so it is created readable by the service's user alone.
+    state_dir: str = "./state"
+    snapshot_refresh_seconds: float = 30.0
+    # How often the database is probed (and the journal replayed) while it is unreachable.
+    database_probe_seconds: float = 1.0
+    # A record still ringing or in progress this long after it started is checked with
+    # Twilio's REST API; this long and it is resolved even without an answer from Twilio.
+    sweep_interval_seconds: float = 60.0
+    sweep_ask_after_minutes: int = 30
+    sweep_give_up_after_minutes: int = 300
 
     @field_validator("public_base_url")
     @classmethod
@@ -81,11 +97,25 @@ class Settings(BaseSettings):
         "voicemail_max_seconds",
         "snapshot_horizon_minutes",
         "worker_threads",
+        "sweep_ask_after_minutes",
+        "sweep_give_up_after_minutes",
     )
     @classmethod
     def _positive(cls, value: int) -> int:
         if value < 1:
             raise ValueError("must be at least 1")
+        return value
+
+    @field_validator(
+        "database_budget_seconds",
+        "snapshot_refresh_seconds",
+        "database_probe_seconds",
+        "sweep_interval_seconds",
+    )
+    @classmethod
+    def _positive_seconds(cls, value: float) -> float:
+        if not value > 0:
+            raise ValueError("must be more than 0")
         return value
 
     @model_validator(mode="after")

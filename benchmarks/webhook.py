@@ -610,7 +610,7 @@ def count_round_trips(url: str, token: str, public_base_url: str) -> dict[str, A
     factory = RequestFactory(token, public_base_url, seed=7)
     sent: list[tuple[str, str]] = []
     with TestClient(create_app(settings)) as client:
-        engine = client.app.state.engine  # type: ignore[attr-defined]
+        engine = client.app.state.call_engine  # type: ignore[attr-defined]
         pings = engine.dialect.name != "sqlite"  # make_engine sets pool_pre_ping on servers
 
         def post() -> httpx.Response:

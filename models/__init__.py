@@ -7,6 +7,7 @@ from models.audit import AuditEvent
 from models.base import Base, UTCDateTime, utcnow
 from models.events import LiveEvent
 from models.tables import (
+    AppliedJournalEntry,
     CallbackReason,
     CallbackStatus,
     CallbackTask,
@@ -23,6 +24,7 @@ from models.tables import (
 
 __all__ = [
     "ApiToken",
+    "AppliedJournalEntry",
     "AuditEvent",
     "Base",
     "CallLeg",

@@ -13,11 +13,13 @@ from sqlalchemy.sql.dml import Insert
 from models.db import insert_ignoring_conflicts
 from models.events import publish
 from models.tables import (
+    AppliedJournalEntry,
     CallbackReason,
     CallbackStatus,
     CallbackTask,
     CallLeg,
     ConversationRecord,
+    Line,
     RecordStatus,
     Worker,
 )
@@ -131,6 +133,8 @@ def leave_callback_task(
     *,
     recording_url: str | None = None,
     recording_seconds: int | None = None,
+    reason: CallbackReason = CallbackReason.MISSED_CALL,
+    urgent: bool | None = None,
 ) -> None:
     """One callback task per call: a missed call, upgraded to a voicemail by a recording.
 
@@ -142,8 +146,8 @@ def leave_callback_task(
             record_id=record.id,
             line_id=record.line_id,
             caller_number=record.caller_number,
-            reason=CallbackReason.MISSED_CALL,
-            urgent=record.period == "out_of_hours",
+            reason=reason,
+            urgent=record.period == "out_of_hours" if urgent is None else urgent,
             status=CallbackStatus.OPEN,
             created_at=now,
         )
@@ -207,3 +211,52 @@ def end_on_call(session: Session, record_id: int) -> None:
         .values(busy_record_id=None, busy_since=None)
         .execution_options(synchronize_session=False)
     )
+
+
+def take_journal_entry(
+    session: Session, entry_id: str, kind: str, call_sid: str, now: datetime
+) -> bool:
+    """Note a journal entry as applied; False if it already was (by anyone).
+
+    Run in the transaction that applies the entry: both happen, or neither. A second
+    replayer inserting the same id waits for the first to commit, then finds it.
+    """
+    statement = (
+        insert_ignoring_conflicts(_dialect(session), AppliedJournalEntry)
+        .values(entry_id=entry_id, kind=kind, call_sid=call_sid, applied_at=now)
+        .returning(AppliedJournalEntry.entry_id)
+    )
+    return session.execute(statement).scalar_one_or_none() is not None
+
+
+def applied_journal_entries(session: Session, entry_ids: list[str]) -> set[str]:
+    """Which of these journal entries have been applied."""
+    found: set[str] = set()
+    for start in range(0, len(entry_ids), 500):
+        chunk = entry_ids[start : start + 500]
+        query = select(AppliedJournalEntry.entry_id).where(AppliedJournalEntry.entry_id.in_(chunk))
+        found.update(session.scalars(query))
+    return found
+
+
+def line_by_key_or_number(session: Session, key: str, number: str | None) -> Line | None:
+    line = session.scalar(select(Line).where(Line.key == key))
+    if line is None and number:
+        line = session.scalar(select(Line).where(Line.number == number))
+    return line
+
+
+def calls_not_ended(session: Session, started_before: datetime) -> list[ConversationRecord]:
+    """Records still ringing or in progress that started before the given time."""
+    query = (
+        select(ConversationRecord)
+        .where(
+            ConversationRecord.status.in_((RecordStatus.RINGING, RecordStatus.IN_PROGRESS)),
+            ConversationRecord.ended_at.is_(None),
+            ConversationRecord.end_unconfirmed_at.is_(None),
+            ConversationRecord.started_at < started_before,
+        )
+        .order_by(ConversationRecord.started_at)
+        .limit(200)
+    )
+    return list(session.scalars(query))

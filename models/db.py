@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 from typing import Any
 
@@ -25,12 +26,38 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 15}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
-        _sqlite_take_turns(engine)
+        _sqlite_take_turns(engine, url, wait_seconds=5)
         return engine
     options: dict[str, Any] = {"pool_pre_ping": True}
     if "poolclass" not in kwargs:
         options.update(pool_size=10, max_overflow=20)
     return create_engine(url, **options, **kwargs)
+
+
+def make_call_path_engine(url: str, budget_seconds: float, **kwargs: Any) -> Engine:
+    """The engine of Twilio's webhooks: every wait it can make is bounded by the budget.
+
+    PostgreSQL: connect timeout, pool checkout timeout and a server-side statement timeout
+    (a stalled network is caught by the caller's own deadline, telephony.guard). No
+    pre-ping: telephony.guard pings on checkout itself, where a stalled ping can be cut.
+    SQLite: the busy wait and the wait for this process's turn stay within the budget.
+    """
+    kwargs.setdefault("hide_parameters", True)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": budget_seconds}, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin_immediate)
+        _sqlite_take_turns(engine, url, wait_seconds=budget_seconds)
+        return engine
+    connect_args = {
+        # libpq counts whole seconds, two at least.
+        "connect_timeout": max(2, math.ceil(budget_seconds)),
+        "options": f"-c statement_timeout={int(budget_seconds * 1000)}",
+    }
+    options: dict[str, Any] = {"pool_pre_ping": False, "pool_timeout": budget_seconds}
+    if "poolclass" not in kwargs:
+        options.update(pool_size=10, max_overflow=20)
+    return create_engine(url, connect_args=connect_args, **options, **kwargs)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -43,7 +70,12 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_take_turns(engine: Engine) -> None:
+# One turn per SQLite file in this process, shared by the app's and the call path's engines.
+_sqlite_turns: dict[str, threading.Semaphore] = {}
+_sqlite_turns_lock = threading.Lock()
+
+
+def _sqlite_take_turns(engine: Engine, url: str, wait_seconds: float) -> None:
     """Let this process's threads use the SQLite file one at a time.
 
     SQLite has one writer; a thread that finds the file locked sleeps in SQLite's busy
@@ -52,10 +84,11 @@ def _sqlite_take_turns(engine: Engine) -> None:
     once. Best effort: after a few seconds a thread goes ahead and SQLite's own locking
     still keeps the data safe (other processes on the same file rely on that anyway).
     """
-    turn = threading.Semaphore(1)
+    with _sqlite_turns_lock:
+        turn = _sqlite_turns.setdefault(url, threading.Semaphore(1))
 
     def on_checkout(_dbapi: Any, record: Any, _proxy: Any) -> None:
-        record.info["has_turn"] = turn.acquire(timeout=5)
+        record.info["has_turn"] = turn.acquire(timeout=wait_seconds)
 
     def on_checkin(_dbapi: Any, record: Any) -> None:
         if record.info.pop("has_turn", False):

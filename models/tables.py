@@ -43,6 +43,8 @@ class RecordStatus(StrEnum):
 class CallbackReason(StrEnum):
     MISSED_CALL = "missed_call"
     VOICEMAIL = "voicemail"
+    # The call's final status never arrived and Twilio could not confirm it (issue 8).
+    END_NOT_CONFIRMED = "end_unconfirmed"
 
 
 class CallbackStatus(StrEnum):
@@ -180,6 +182,8 @@ class ConversationRecord(Base):
     outcome: Mapped[str | None] = mapped_column(String(32), index=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Migration 0005: the sweep found the call's end lost and Twilio could not confirm it.
+    end_unconfirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     line: Mapped[Line] = relationship(lazy="joined", innerjoin=True)
     accepted_worker: Mapped[Worker | None] = relationship(
@@ -258,3 +262,17 @@ class RoutingState(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class AppliedJournalEntry(Base):
+    """A journal entry replayed into the database, recorded in the same transaction.
+
+    Replaying twice, or from two processes at once, therefore applies each entry once.
+    """
+
+    __tablename__ = "applied_journal_entries"
+
+    entry_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    call_sid: Mapped[str | None] = mapped_column(String(64))
+    applied_at: Mapped[datetime] = mapped_column(UTCDateTime)

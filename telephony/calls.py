@@ -1,7 +1,12 @@
-"""What each of Twilio's requests does to a call: plain values in, TwiML out.
+"""What each of Twilio's requests does to a call, with the database: plain values in, TwiML out.
 
-The webhook layer (telephony.webhooks) checks signatures and turns failures into TwiML
-that still routes the caller; this module does the work and lets errors rise.
+The webhook layer (telephony.webhooks) checks signatures, runs this within the database
+budget (telephony.guard) and, when it fails, answers from telephony.offline instead and
+journals what could not be written; this module does the work and lets errors rise.
+
+The ``apply_*`` functions change a conversation record within a session. Both the live
+webhooks and the journal's replay (telephony.replay) use them, with the time the request
+arrived, so a record replayed after an outage is the record the webhooks would have made.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from models import ConversationRecord, RecordStatus
 from models import calls as records
 from models.routing_data import duty_candidates
 from routing import (
+    DEFAULT_LINES,
     DutyWorker,
     Line,
     Period,
@@ -33,8 +39,9 @@ from routing import (
     normalise_number,
     period_at,
 )
-from telephony import twiml
+from telephony import claims, metrics, plan_token, twiml
 from telephony.context import TelephonyContext
+from telephony.plan_token import CarriedPlan
 from telephony.snapshot import RoutingSnapshot, load_snapshot
 
 log = logging.getLogger("dutyline.calls")
@@ -61,6 +68,49 @@ class IncomingCall:
     call_sid: str
     to: str
     from_: str
+
+
+@dataclass(frozen=True, slots=True)
+class DialOutcome:
+    """What Twilio posts to a Dial's action: DialCallStatus, DialBridged, DialCallDuration."""
+
+    status: str
+    bridged: str = ""  # "true", "false", or "" when Twilio did not say
+    duration: int | None = None
+
+
+def twilio_says_answered(kind: StepKind, outcome: DialOutcome) -> bool | None:
+    """Did the step reach a person, by what Twilio reported? None: it did not say.
+
+    DialBridged is the ground truth: a worker who picks up but does not press 1 ends the
+    leg in the whisper, which Twilio may still report as ``completed``, never bridged.
+    Without DialBridged only the fallback number (no whisper) counts ``completed`` as
+    answered; for a worker's step the service's own record of the key press decides.
+    """
+    if outcome.bridged == "true":
+        return True
+    if outcome.bridged == "false":
+        return False
+    if kind is StepKind.FALLBACK:
+        return outcome.status in ("completed", "answered")
+    return None
+
+
+def count_fallback(plan: RingPlan, index: int) -> None:
+    """Count the call going to the fallback number, or past its plan to a message."""
+    if index >= len(plan.steps):
+        metrics.FALLBACKS.labels("voicemail").inc()
+    elif plan.steps[index].kind is StepKind.FALLBACK:
+        metrics.FALLBACKS.labels("fallback number").inc()
+
+
+def line_named(snapshot: RoutingSnapshot | None, key: str) -> Line:
+    """The line with this key, with its real hours, from the snapshot or the defaults."""
+    lines = (snapshot.lines if snapshot is not None else ()) or DEFAULT_LINES
+    for line in lines:
+        if line.key == key:
+            return line
+    return line_for_number("", lines).line
 
 
 @contextmanager
@@ -111,9 +161,34 @@ def _routing_inputs(
     return snapshot, free
 
 
-def start_call(context: TelephonyContext, call: IncomingCall) -> VoiceResponse:
+def record_values(
+    call: IncomingCall,
+    decision_period: str,
+    reason: str,
+    known: bool,
+    plan: RingPlan,
+    now: datetime,
+) -> dict[str, object]:
+    """The new record's columns, but for line_id (which the database gives)."""
+    return {
+        "call_sid": call.call_sid,
+        "caller_number": normalise_number(call.from_) or call.from_[:32] or None,
+        "dialled_number": call.to[:32] or None,
+        "dialled_known": known,
+        "period": decision_period,
+        "period_reason": reason[:200],
+        "plan": plan.to_json(),
+        "current_step": 0,
+        "status": RecordStatus.RINGING,
+        "twilio_status": "ringing",
+        "twilio_status_rank": STATUS_RANK["ringing"],
+        "started_at": now,
+        "updated_at": now,
+    }
+
+
+def start_call(context: TelephonyContext, call: IncomingCall, now: datetime) -> VoiceResponse:
     """The first webhook: decide the route, open the conversation record, ring step one."""
-    now = context.clock()
     config = context.config
     with _autocommit(context) as connection:
         snapshot, free = _routing_inputs(context, connection, now, call.to)
@@ -129,25 +204,16 @@ def start_call(context: TelephonyContext, call: IncomingCall) -> VoiceResponse:
             timeouts=config.timeouts,
         )
         line = decision.line_match.line
-        created = records.insert_record(
-            connection,
-            {
-                "call_sid": call.call_sid,
-                "line_id": snapshot.line_ids[line.key],
-                "caller_number": normalise_number(call.from_) or call.from_[:32] or None,
-                "dialled_number": call.to[:32] or None,
-                "dialled_known": decision.line_match.known,
-                "period": decision.period.period.value,
-                "period_reason": decision.period.reason[:200],
-                "plan": decision.plan.to_json(),
-                "current_step": 0,
-                "status": RecordStatus.RINGING,
-                "twilio_status": "ringing",
-                "twilio_status_rank": STATUS_RANK["ringing"],
-                "started_at": now,
-                "updated_at": now,
-            },
+        values = record_values(
+            call,
+            decision.period.period.value,
+            decision.period.reason,
+            decision.line_match.known,
+            decision.plan,
+            now,
         )
+        values["line_id"] = snapshot.line_ids[line.key]
+        created = records.insert_record(connection, values)
         if not created:
             # Twilio retried the first webhook: answer as the call stands, change nothing.
             with context.session_factory(bind=connection) as session:
@@ -155,7 +221,9 @@ def start_call(context: TelephonyContext, call: IncomingCall) -> VoiceResponse:
                 assert existing is not None
                 plan = RingPlan.from_json(existing.plan)
                 step = existing.current_step
-            return twiml.first_answer(config, line, call.call_sid, plan, step)
+                started = existing.started_at
+            token = plan_token.sign(config.auth_token, call.call_sid, plan, started)
+            return twiml.first_answer(config, line, call.call_sid, plan, token, step)
     if not decision.line_match.known:
         log.warning(
             "call %s: dialled number matches no line; served as the public line", call.call_sid
@@ -168,51 +236,93 @@ def start_call(context: TelephonyContext, call: IncomingCall) -> VoiceResponse:
         decision.period.reason,
         len(decision.plan.steps),
     )
-    return twiml.first_answer(config, line, call.call_sid, decision.plan)
+    count_fallback(decision.plan, 0)
+    token = plan_token.sign(config.auth_token, call.call_sid, decision.plan, now)
+    return twiml.first_answer(config, line, call.call_sid, decision.plan, token)
 
 
 def _line_of(record: ConversationRecord) -> Line:
+    """The record's line with its real hours (the row holds them)."""
     row = record.line
-    return Line(key=row.key, name=row.name, number=row.number, hours=ServiceHours())
+    hours = ServiceHours(
+        weekday_open=row.weekday_open,
+        weekday_close=row.weekday_close,
+        weekend_open=row.weekend_open,
+        weekend_close=row.weekend_close,
+        bank_holidays_as_weekend=row.bank_holidays_as_weekend,
+    )
+    return Line(key=row.key, name=row.name, number=row.number, hours=hours)
 
 
-def _target(plan: RingPlan, step: int, target: int) -> Target | None:
+def target_of(plan: RingPlan, step: int, target: int) -> Target | None:
     if 0 <= step < len(plan.steps) and 0 <= target < len(plan.steps[step].targets):
         return plan.steps[step].targets[target]
     return None
 
 
+def _plan_of(record: ConversationRecord, carried: CarriedPlan | None) -> RingPlan:
+    # The carried plan is what Twilio was told to ring; the stored one is the same unless
+    # the record was written late by work given up after its budget.
+    return carried.plan if carried is not None else RingPlan.from_json(record.plan)
+
+
+class UnknownCall(Exception):
+    """A callback for a call the database has no record of (yet)."""
+
+
 def dial_result(
-    context: TelephonyContext, call_sid: str, step: int, dial_status: str
+    context: TelephonyContext,
+    call_sid: str,
+    step: int,
+    outcome: DialOutcome,
+    carried: CarriedPlan | None,
+    now: datetime,
 ) -> VoiceResponse:
     """A step finished ringing: hang up after a conversation, else ring the next step."""
-    now = context.clock()
     with context.session_factory.begin() as session:
         record = records.record_by_sid(session, call_sid, lock=True)
         if record is None:
-            log.warning(
-                "call %s: dial result for an unknown call; sending to the fallback", call_sid
-            )
-            return twiml.without_database(context.config, None, greeting=False)
-        plan = RingPlan.from_json(record.plan)
+            raise UnknownCall(call_sid)
+        plan = _plan_of(record, carried)
         in_plan = 0 <= step < len(plan.steps)
-        if (
-            in_plan
-            and plan.steps[step].kind is StepKind.FALLBACK
-            and dial_status == "completed"
-            and record.answered_step is None
-        ):
-            _answered_late_or_now(session, record, step, None, now)
-        # "canceled": the caller hung up while the step was ringing; nothing comes next.
-        if (
-            record.answered_step is not None
-            or record.ended_at is not None
-            or dial_status == "canceled"
-        ):
-            return twiml.hang_up()
+        said = twilio_says_answered(plan.steps[step].kind, outcome) if in_plan else None
+        answered = (
+            said
+            if said is not None
+            else record.answered_step is not None or claims.taken(context.claims, call_sid)
+        )
         next_step = step + 1 if in_plan else len(plan.steps)
+        apply_dial_result(session, record, plan, step, answered, next_step, now, outcome.status)
+        if answered or record.ended_at is not None or outcome.status == "canceled":
+            # "canceled": the caller hung up while the step was ringing; nothing comes next.
+            return twiml.hang_up()
+        token = plan_token.sign(
+            context.config.auth_token, call_sid, plan, carried.started_at if carried else now
+        )
+        line = _line_of(record)
+        count_fallback(plan, next_step)
+        return twiml.next_in_plan(context.config, line, call_sid, plan, next_step, token)
+
+
+def apply_dial_result(
+    session: Session,
+    record: ConversationRecord,
+    plan: RingPlan,
+    step: int,
+    answered: bool,
+    next_step: int,
+    now: datetime,
+    dial_status: str,
+) -> None:
+    in_plan = 0 <= step < len(plan.steps)
+    # The fallback number has no key press: its answer is known from the dial result.
+    fallback = in_plan and plan.steps[step].kind is StepKind.FALLBACK
+    if fallback and answered and record.answered_step is None:
+        _answered_late_or_now(session, record, step, None, now)
+    # "canceled": the caller hung up while the step rang; the plan went no further.
+    moved_on = not answered and dial_status != "canceled"
+    if moved_on and record.answered_step is None and record.ended_at is None:
         record.current_step = max(record.current_step, next_step)
-        return twiml.next_in_plan(context.config, _line_of(record), call_sid, plan, next_step)
 
 
 def _answered_late_or_now(
@@ -230,120 +340,164 @@ def _answered_late_or_now(
         records.withdraw_missed_call_task(session, record.id, now)
 
 
-def whisper(context: TelephonyContext, call_sid: str, step: int, target: int) -> VoiceResponse:
-    """What the worker hears on picking up: which line, and press 1 to accept."""
-    line_name = "Duty line"
-    with context.session_factory() as session:
-        record = records.record_by_sid(session, call_sid)
-        if record is not None:
-            line_name = record.line.name
-    query = {"call": call_sid, "step": str(step), "target": str(target)}
-    return twiml.whisper(context.config, line_name, query)
-
-
 def accept(
-    context: TelephonyContext, call_sid: str, step: int, target: int, digits: str
+    context: TelephonyContext,
+    call_sid: str,
+    step: int,
+    target: int,
+    digits: str,
+    carried: CarriedPlan | None,
+    now: datetime,
 ) -> VoiceResponse:
     """The worker pressed a key. The first to press 1 gets the caller; others are told."""
     config = context.config
     if digits != "1":
         return twiml.decline_leg(config, "Call not accepted. Goodbye.")
-    now = context.clock()
+    if carried is not None and target_of(carried.plan, step, target) is None:
+        return twiml.decline_leg(config, "This call is no longer available. Goodbye.")
+    # This host's claim first: it also decides while the database is away (telephony.claims).
+    if claims.claim(context.claims, call_sid, step, target) is claims.Claim.LOST:
+        return twiml.decline_leg(config, "A colleague has already answered this call. Goodbye.")
     with context.session_factory.begin() as session:
         record = records.record_by_sid(session, call_sid)
         if record is None:
-            # Connecting a waiting caller to a worker who asked for them beats dropping it.
-            log.warning("call %s: accept for an unknown call; connecting anyway", call_sid)
-            return twiml.connect(config)
-        person = _target(RingPlan.from_json(record.plan), step, target)
+            raise UnknownCall(call_sid)
+        person = target_of(_plan_of(record, carried), step, target)
         if person is None:
             return twiml.decline_leg(config, "This call is no longer available. Goodbye.")
-        won = records.claim_answer(session, record.id, step, person.worker_id, now)
-        session.refresh(record)
-        repeat = record.answered_step == step and record.accepted_worker_id == person.worker_id
-        if not (won or repeat):
+        if not apply_accept(session, record, step, person, now, live=True):
             text = (
                 "The caller has hung up. Goodbye."
                 if record.answered_step is None
                 else "A colleague has already answered this call. Goodbye."
             )
             return twiml.decline_leg(config, text)
-        records.note_leg(
-            session,
-            record_id=record.id,
-            step=step,
-            number=person.number,
-            worker_id=person.worker_id,
-            result="in-progress",
-            rank=STATUS_RANK["in-progress"],
-            now=now,
-            accepted=True,
-        )
-        if won and person.worker_id is not None:
-            records.mark_on_call(session, record.id, person.worker_id, now)
     log.info("call %s: accepted at step %d", call_sid, step)
     return twiml.connect(config)
 
 
+def apply_accept(
+    session: Session,
+    record: ConversationRecord,
+    step: int,
+    person: Target,
+    now: datetime,
+    *,
+    live: bool,
+) -> bool:
+    """Record who pressed 1. False when someone else had (or, live, the caller had gone)."""
+    won = records.claim_answer(session, record.id, step, person.worker_id, now)
+    session.refresh(record)
+    repeat = record.answered_step == step and record.accepted_worker_id == person.worker_id
+    if not (won or repeat):
+        if live or record.answered_step is not None:
+            return False
+        # Replayed: the accept happened before the call's end, which was written first.
+        _answered_late_or_now(session, record, step, person.worker_id, now)
+        won = True
+    records.note_leg(
+        session,
+        record_id=record.id,
+        step=step,
+        number=person.number,
+        worker_id=person.worker_id,
+        result="in-progress",
+        rank=STATUS_RANK["in-progress"],
+        now=now,
+        accepted=True,
+    )
+    if won and person.worker_id is not None and record.ended_at is None:
+        records.mark_on_call(session, record.id, person.worker_id, now)
+    return True
+
+
 def leg_status(
-    context: TelephonyContext, call_sid: str, step: int, target: int, leg_sid: str, status: str
+    context: TelephonyContext,
+    call_sid: str,
+    step: int,
+    target: int,
+    leg_sid: str,
+    status: str,
+    carried: CarriedPlan | None,
+    now: datetime,
 ) -> None:
-    rank = STATUS_RANK.get(status)
-    if rank is None:
+    if status not in STATUS_RANK:
         return
-    now = context.clock()
     with context.session_factory.begin() as session:
         record = records.record_by_sid(session, call_sid)
-        person = _target(RingPlan.from_json(record.plan), step, target) if record else None
-        if record is None or person is None:
-            return
-        records.note_leg(
-            session,
-            record_id=record.id,
-            step=step,
-            number=person.number,
-            worker_id=person.worker_id,
-            result=status,
-            rank=rank,
-            now=now,
-            leg_sid=leg_sid[:64] or None,
-        )
+        if record is None:
+            raise UnknownCall(call_sid)
+        person = target_of(_plan_of(record, carried), step, target)
+        if person is not None:
+            apply_leg_status(session, record, step, person, leg_sid, status, now)
+
+
+def apply_leg_status(
+    session: Session,
+    record: ConversationRecord,
+    step: int,
+    person: Target,
+    leg_sid: str,
+    status: str,
+    now: datetime,
+) -> None:
+    records.note_leg(
+        session,
+        record_id=record.id,
+        step=step,
+        number=person.number,
+        worker_id=person.worker_id,
+        result=status,
+        rank=STATUS_RANK[status],
+        now=now,
+        leg_sid=leg_sid[:64] or None,
+    )
 
 
 def call_status(
-    context: TelephonyContext, call: IncomingCall, status: str, duration: int | None
+    context: TelephonyContext,
+    call: IncomingCall,
+    status: str,
+    duration: int | None,
+    now: datetime,
 ) -> None:
     """The call's own status. Its end decides: to complete, or unanswered with a task."""
     rank = STATUS_RANK.get(status)
     if rank is None:
         return
-    now = context.clock()
     with context.session_factory.begin() as session:
         record = records.record_by_sid(session, call.call_sid, lock=True)
         if record is None:
             if rank < FINAL_RANK:
                 return
-            record = _adopt_call_routed_without_database(context, session, call, duration, now)
-        if rank <= record.twilio_status_rank:
-            return  # a retry, or an older event arriving late
-        record.twilio_status = status
-        record.twilio_status_rank = rank
-        if rank < FINAL_RANK:
-            return
-        record.ended_at = now
-        record.duration_seconds = duration
-        records.end_on_call(session, record.id)
-        if record.answered_step is not None:
-            if record.completed_at is None:  # a worker may complete it during the call
-                record.status = RecordStatus.TO_COMPLETE
-        else:
-            record.status = RecordStatus.UNANSWERED
-            session.flush()
-            records.leave_callback_task(session, record, now)
-            log.info("call %s: ended unanswered; callback task left", call.call_sid)
+            record = adopt_call_routed_without_database(context, session, call, duration, now)
+        apply_call_status(session, record, status, duration, now)
 
 
-def _adopt_call_routed_without_database(
+def apply_call_status(
+    session: Session, record: ConversationRecord, status: str, duration: int | None, now: datetime
+) -> None:
+    rank = STATUS_RANK[status]
+    if rank <= record.twilio_status_rank:
+        return  # a retry, or an older event arriving late
+    record.twilio_status = status
+    record.twilio_status_rank = rank
+    if rank < FINAL_RANK:
+        return
+    record.ended_at = now
+    record.duration_seconds = duration
+    records.end_on_call(session, record.id)
+    if record.answered_step is not None:
+        if record.completed_at is None:  # a worker may complete it during the call
+            record.status = RecordStatus.TO_COMPLETE
+    else:
+        record.status = RecordStatus.UNANSWERED
+        session.flush()
+        records.leave_callback_task(session, record, now)
+        log.info("call %s: ended unanswered; callback task left", record.call_sid)
+
+
+def adopt_call_routed_without_database(
     context: TelephonyContext,
     session: Session,
     call: IncomingCall,
@@ -384,15 +538,21 @@ def _adopt_call_routed_without_database(
 
 
 def voicemail(
-    context: TelephonyContext, call_sid: str, recording_url: str, seconds: int | None
+    context: TelephonyContext,
+    call_sid: str,
+    recording_url: str,
+    seconds: int | None,
+    now: datetime,
 ) -> None:
     """The caller left a message: the call's callback task carries it."""
-    now = context.clock()
     with context.session_factory.begin() as session:
         record = records.record_by_sid(session, call_sid, lock=True)
         if record is None:
-            log.warning("call %s: a recording for an unknown call", call_sid)
-            return
-        records.leave_callback_task(
-            session, record, now, recording_url=recording_url, recording_seconds=seconds
-        )
+            raise UnknownCall(call_sid)
+        apply_recording(session, record, recording_url, seconds, now)
+
+
+def apply_recording(
+    session: Session, record: ConversationRecord, url: str, seconds: int | None, now: datetime
+) -> None:
+    records.leave_callback_task(session, record, now, recording_url=url, recording_seconds=seconds)

@@ -27,7 +27,7 @@ class TelephonyConfig:
     timeouts: RingTimeouts = field(default_factory=RingTimeouts)
     accept_seconds: int = 10
     voicemail_max_seconds: int = 300
-    snapshot_horizon: timedelta = timedelta(minutes=60)
+    snapshot_horizon: timedelta = timedelta(hours=24)
 
     def url(self, path: str) -> str:
         """The absolute URL Twilio should call for one of our paths."""

@@ -324,6 +324,7 @@ class _Simulation:
             return None
         params = self.call_params()
         params["DialCallStatus"] = "completed" if bridged else "no-answer"
+        params["DialBridged"] = "true" if bridged else "false"
         params["DialCallDuration"] = str(TALK_SECONDS) if bridged else "0"
         if bridged is not None:
             params["DialCallSid"] = bridged.sid

@@ -1,10 +1,14 @@
 """A process's snapshot of the routing configuration: lines, closures, on-call shifts.
 
 Reading these for every call would cost several round trips. Instead each process keeps
-a snapshot covering the next hour and checks it against the routing version row in the
-same query that finds the free workers (models.routing_data.duty_candidates), so a change
-made anywhere is seen by the next call everywhere. It is also what the fallback handler
-uses to name the line when the database cannot be reached.
+a snapshot covering the next 24 hours and checks it against the routing version row in
+the same query that finds the free workers (models.routing_data.duty_candidates), so a
+change made anywhere is seen by the next call everywhere.
+
+It is also how calls are routed when the database cannot be reached: it holds the duty
+workers who were available on each line when it was read, it is refreshed in the
+background, and it is kept in a file (telephony.snapshot_file) that a process started
+during an outage loads.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from models import routing_data
 from routing import (
+    DutyWorker,
     Line,
     OnCallShift,
     Override,
@@ -40,6 +45,9 @@ class RoutingSnapshot:
     line_ids: Mapping[str, int]
     overrides: tuple[Override, ...]
     shifts: tuple[OnCallShift, ...]
+    # The duty workers free on each line (by key) when the snapshot was read.
+    duty_workers: Mapping[str, tuple[DutyWorker, ...]]
+    refreshed_at: datetime
 
     def covers(self, now: datetime) -> bool:
         return self.window_start <= now - _LOOK_BACK and now < self.window_end
@@ -50,6 +58,13 @@ def load_snapshot(session: Session, now: datetime, horizon: timedelta) -> Routin
     version = routing_data.routing_version(session)
     lines = routing_data.all_lines(session)
     key_of = {line.id: line.key for line in lines}
+    duty: dict[str, tuple[DutyWorker, ...]] = {}
+    for line in lines:
+        free = routing_data.duty_candidates(session, line.id, now).workers
+        duty[line.key] = tuple(
+            DutyWorker(w.id, w.name, w.phone, frozenset({line.key}), True, w.last_offered_at)
+            for w in free
+        )
     return RoutingSnapshot(
         version=version,
         window_start=start,
@@ -93,6 +108,8 @@ def load_snapshot(session: Session, now: datetime, horizon: timedelta) -> Routin
             for row in routing_data.shifts_overlapping(session, start, end)
             if row.worker.active
         ),
+        duty_workers=duty,
+        refreshed_at=now,
     )
 
 
@@ -101,6 +118,9 @@ class SnapshotCache:
 
     def __init__(self) -> None:
         self._snapshot: RoutingSnapshot | None = None
+        # Loaded from the file at start-up: routes calls while the database is away, but is
+        # never taken as current (another database, or an old one, may have written it).
+        self._saved: RoutingSnapshot | None = None
         self._lock = threading.Lock()
 
     def current(self, now: datetime, version: int | None = None) -> RoutingSnapshot | None:
@@ -113,7 +133,10 @@ class SnapshotCache:
 
     def latest(self) -> RoutingSnapshot | None:
         """The newest snapshot of any age: better than nothing when the database is down."""
-        return self._snapshot
+        return self._snapshot or self._saved
+
+    def put_saved(self, snapshot: RoutingSnapshot) -> None:
+        self._saved = snapshot
 
     def put(self, snapshot: RoutingSnapshot) -> None:
         with self._lock:

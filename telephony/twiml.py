@@ -37,13 +37,15 @@ def ring_step(
     call_sid: str,
     index: int,
     step: RingStep,
+    token: str,
 ) -> None:
     """Ring every target of one step at once; the Dial's action decides what comes next.
 
     Workers hear a whisper and must press 1, so a personal voicemail can never take the
     call. The fallback number is an organisation's line and is connected straight away.
+    ``token`` is the signed ring plan (telephony.plan_token), carried in every URL.
     """
-    step_query = urlencode({"call": call_sid, "step": index})
+    step_query = urlencode({"call": call_sid, "step": index, "plan": token})
     dial = response.dial(
         action=config.url(f"/twilio/dial-result?{step_query}"),
         method="POST",
@@ -96,29 +98,35 @@ def _ring_or_take_message(
     call_sid: str,
     plan: RingPlan,
     index: int,
+    token: str,
 ) -> None:
     if index < len(plan.steps):
-        ring_step(response, config, line, call_sid, index, plan.steps[index])
+        ring_step(response, config, line, call_sid, index, plan.steps[index], token)
     else:
         voicemail(response, config)
 
 
 def next_in_plan(
-    config: TelephonyConfig, line: Line, call_sid: str, plan: RingPlan, index: int
+    config: TelephonyConfig, line: Line, call_sid: str, plan: RingPlan, index: int, token: str
 ) -> VoiceResponse:
     """Ring step ``index`` of the plan, or, past its last step, take a message."""
     response = VoiceResponse()
-    _ring_or_take_message(response, config, line, call_sid, plan, index)
+    _ring_or_take_message(response, config, line, call_sid, plan, index, token)
     return response
 
 
 def first_answer(
-    config: TelephonyConfig, line: Line, call_sid: str, plan: RingPlan, index: int = 0
+    config: TelephonyConfig,
+    line: Line,
+    call_sid: str,
+    plan: RingPlan,
+    token: str,
+    index: int = 0,
 ) -> VoiceResponse:
     """The greeting, then step ``index`` of the plan (later than 0 when Twilio retried)."""
     response = VoiceResponse()
     greet(response, config, line)
-    _ring_or_take_message(response, config, line, call_sid, plan, index)
+    _ring_or_take_message(response, config, line, call_sid, plan, index, token)
     return response
 
 

@@ -4,6 +4,12 @@ Every request must carry a valid X-Twilio-Signature, checked against the public 
 service is known by (DUTYLINE_PUBLIC_BASE_URL), so it works behind proxies; without one
 the answer is 403 and nothing changes. Past that check, whatever fails inside, Twilio gets
 TwiML that still routes the caller: never a 500, never silence.
+
+The routes are async and do no database I/O on the event loop. Database work runs in
+telephony.guard's own threads within the budget; when it fails or runs over, the answer
+comes from telephony.offline (the snapshot and the ring plan carried in the URL) and what
+could not be written is journaled. /twilio/fallback and /twilio/fallback-dial-result never
+touch the database, so nothing can make them queue behind it.
 """
 
 from __future__ import annotations
@@ -11,16 +17,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from twilio.twiml.voice_response import VoiceResponse
 
-from routing import line_for_number
-from telephony import calls, twiml
-from telephony.calls import IncomingCall
+from telephony import calls, metrics, offline, plan_token, twiml
+from telephony.calls import DialOutcome, IncomingCall, UnknownCall
 from telephony.context import TelephonyContext, get_telephony
+from telephony.guard import DatabaseUnavailable
+from telephony.plan_token import CarriedPlan
 
 log = logging.getLogger("dutyline.webhooks")
 
@@ -47,6 +55,13 @@ class TwilioRequest:
     @property
     def incoming(self) -> IncomingCall:
         return IncomingCall(self.get("CallSid"), self.get("To"), self.get("From"))
+
+    def carried_plan(self, call_sid: str) -> CarriedPlan | None:
+        """The ring plan this service signed into the URL for this call, if any."""
+        token = self.query.get("plan", "")
+        if not token or not call_sid:
+            return None
+        return plan_token.read(self.context.config.auth_token, call_sid, token)
 
 
 async def _read_body(request: Request) -> bytes:
@@ -89,73 +104,140 @@ def _twiml(response: VoiceResponse) -> Response:
     return Response(content=str(response), media_type="application/xml")
 
 
-def _safely(
-    what: str,
-    twilio: TwilioRequest,
-    work: Callable[[], VoiceResponse],
-    otherwise: Callable[[], VoiceResponse],
-) -> Response:
-    try:
-        return _twiml(work())
-    except Exception as exc:
-        # No personal data: the CallSid identifies the call; SQL parameters are hidden.
-        log.exception(
-            "%s failed for call %s (%s); routing on without it",
+def _said_why(what: str, twilio: TwilioRequest, exc: BaseException) -> None:
+    # No personal data: the CallSid identifies the call; SQL parameters are hidden.
+    if isinstance(exc, DatabaseUnavailable | UnknownCall):
+        log.warning(
+            "%s for call %s: %s; going on without the database",
             what,
             twilio.get("CallSid")[:64],
             type(exc).__name__,
         )
-        return _twiml(otherwise())
+        return
+    log.error(
+        "%s failed for call %s (%s); going on without the database",
+        what,
+        twilio.get("CallSid")[:64],
+        type(exc).__name__,
+        exc_info=exc,
+    )
 
 
-def _to_fallback(twilio: TwilioRequest, *, greeting: bool = True) -> Callable[[], VoiceResponse]:
-    def fallback() -> VoiceResponse:
-        snapshot = twilio.context.snapshots.latest()
-        line = line_for_number(twilio.get("To"), snapshot.lines if snapshot else ()).line
-        return twiml.without_database(twilio.context.config, line, greeting=greeting)
+async def _with_database(
+    what: str,
+    endpoint: str,
+    twilio: TwilioRequest,
+    call_sid: str,
+    work: Callable[[], VoiceResponse],
+    otherwise: Callable[[], VoiceResponse],
+) -> Response:
+    """``work`` with the database within its budget, else ``otherwise`` (which journals).
 
-    return fallback
+    A call with journaled entries waiting has its later events journaled too, so that
+    replay applies them in the order they happened.
+    """
+    context = twilio.context
+    if not context.journal.knows_call(call_sid):
+        try:
+            return _twiml(await context.guard.run(endpoint, work))
+        except Exception as exc:
+            _said_why(what, twilio, exc)
+    try:
+        return _twiml(await context.guard.run_local(otherwise))
+    except Exception as exc:  # the last resort must still answer
+        log.exception("%s without the database failed (%s)", what, type(exc).__name__)
+        return _twiml(offline.without_anything(context, twilio.get("To"), greeting=False))
+
+
+async def _acknowledge(
+    what: str,
+    endpoint: str,
+    twilio: TwilioRequest,
+    call_sid: str,
+    work: Callable[[], None],
+    journal: Callable[[], bool],
+) -> Response:
+    """Callbacks that answer no TwiML: 204 once stored or journaled; 503 if neither."""
+    context = twilio.context
+    if not context.journal.knows_call(call_sid):
+        try:
+            await context.guard.run(endpoint, work)
+            return Response(status_code=204)
+        except Exception as exc:
+            _said_why(what, twilio, exc)
+    try:
+        journaled = await context.guard.run_local(journal)
+    except Exception as exc:
+        log.error("%s: not journaled (%s)", what, type(exc).__name__)
+        journaled = False
+    return Response(status_code=204 if journaled else 503)
+
+
+def _arrived(twilio: TwilioRequest) -> datetime:
+    return twilio.context.clock()
 
 
 @router.post("/voice", summary="A call comes in (Twilio's incoming-call webhook)")
-def incoming_call(twilio: Signed) -> Response:
-    call = twilio.incoming
+async def incoming_call(twilio: Signed) -> Response:
+    call, now, context = twilio.incoming, _arrived(twilio), twilio.context
     if not call.call_sid or len(call.call_sid) > 64:
         log.warning("incoming call without a usable CallSid; sending to the fallback")
-        return _twiml(_to_fallback(twilio)())
-    return _safely(
+        metrics.FALLBACKS.labels("no call sid").inc()
+        return _twiml(offline.without_anything(context, call.to))
+    return await _with_database(
         "incoming call",
+        "voice",
         twilio,
-        lambda: calls.start_call(twilio.context, call),
-        _to_fallback(twilio),
+        call.call_sid,
+        lambda: calls.start_call(context, call, now),
+        lambda: offline.start_call(context, call, now),
     )
 
 
 @router.post("/fallback", summary="Twilio's 'primary handler fails' URL: needs no database")
-def primary_handler_failed(twilio: Signed) -> Response:
+async def primary_handler_failed(twilio: Signed) -> Response:
     log.error("Twilio used the fallback URL for call %s", twilio.get("CallSid")[:64])
-    return _twiml(_to_fallback(twilio)())
+    metrics.FALLBACKS.labels("primary handler failed").inc()
+    return _twiml(offline.without_anything(twilio.context, twilio.get("To")))
+
+
+def _dial_outcome(twilio: TwilioRequest) -> DialOutcome:
+    return DialOutcome(
+        status=twilio.get("DialCallStatus"),
+        bridged=twilio.get("DialBridged").lower(),
+        duration=twilio.number("DialCallDuration"),
+    )
 
 
 @router.post("/fallback-dial-result", summary="After the fallback number rang: needs no database")
-def fallback_dial_result(twilio: Signed) -> Response:
-    if twilio.get("DialCallStatus") == "completed":
+async def fallback_dial_result(twilio: Signed) -> Response:
+    outcome = _dial_outcome(twilio)
+    if outcome.bridged == "true" or (
+        outcome.bridged != "false" and outcome.status in ("completed", "answered")
+    ):
         return _twiml(twiml.hang_up())
+    if outcome.status == "canceled":
+        return _twiml(twiml.hang_up())
+    metrics.FALLBACKS.labels("voicemail").inc()  # after Twilio's own fallback path
     response = VoiceResponse()
     twiml.voicemail(response, twilio.context.config)
     return _twiml(response)
 
 
 @router.post("/dial-result", summary="A step of the ring plan finished ringing")
-def dial_result(twilio: Signed) -> Response:
+async def dial_result(twilio: Signed) -> Response:
     call_sid, step = twilio.query.get("call") or twilio.get("CallSid"), twilio.number("step")
     if step is None:
-        return _twiml(_to_fallback(twilio, greeting=False)())
-    return _safely(
+        return _twiml(offline.without_anything(twilio.context, twilio.get("To"), greeting=False))
+    context, now, outcome = twilio.context, _arrived(twilio), _dial_outcome(twilio)
+    carried = twilio.carried_plan(call_sid)
+    return await _with_database(
         "dial result",
+        "dial-result",
         twilio,
-        lambda: calls.dial_result(twilio.context, call_sid, step, twilio.get("DialCallStatus")),
-        _to_fallback(twilio, greeting=False),
+        call_sid,
+        lambda: calls.dial_result(context, call_sid, step, outcome, carried, now),
+        lambda: offline.dial_result(context, call_sid, step, outcome, carried, now),
     )
 
 
@@ -171,97 +253,105 @@ def _leg(twilio: TwilioRequest) -> tuple[str, int, int] | None:
 
 
 @router.post("/whisper", summary="The worker picked up: which line, press 1 to accept")
-def whisper(twilio: Signed) -> Response:
+async def whisper(twilio: Signed) -> Response:
     leg = _leg(twilio)
     if leg is None:
         return _twiml(twiml.decline_leg(twilio.context.config, "This call is no longer available."))
     call_sid, step, target = leg
     query = {"call": call_sid, "step": str(step), "target": str(target)}
-    return _safely(
-        "whisper",
-        twilio,
-        lambda: calls.whisper(twilio.context, call_sid, step, target),
-        lambda: twiml.whisper(twilio.context.config, "Duty line", query),
-    )
+    if "plan" in twilio.query:
+        query["plan"] = twilio.query["plan"]
+    # Needs no database: the carried plan names the line.
+    return _twiml(offline.whisper(twilio.context, twilio.carried_plan(call_sid), query))
 
 
 @router.post("/accept", summary="The worker pressed a key after the whisper")
-def accept(twilio: Signed) -> Response:
+async def accept(twilio: Signed) -> Response:
     leg = _leg(twilio)
     if leg is None:
         return _twiml(twiml.decline_leg(twilio.context.config, "This call is no longer available."))
     call_sid, step, target = leg
-    digits = twilio.get("Digits")
-    # If the database fails here, connect the worker who pressed 1: the caller is waiting.
-    return _safely(
+    context, now, digits = twilio.context, _arrived(twilio), twilio.get("Digits")
+    carried = twilio.carried_plan(call_sid)
+    return await _with_database(
+        "accept",
         "accept",
         twilio,
-        lambda: calls.accept(twilio.context, call_sid, step, target, digits),
-        lambda: twiml.connect(twilio.context.config) if digits == "1" else twiml.hang_up(),
+        call_sid,
+        lambda: calls.accept(context, call_sid, step, target, digits, carried, now),
+        lambda: offline.accept(context, call_sid, step, target, digits, carried, now),
     )
 
 
-def _acknowledge(what: str, twilio: TwilioRequest, work: Callable[[], None]) -> Response:
-    """Callbacks that answer no TwiML: 204 when stored, 503 (Twilio may retry) when not."""
-    try:
-        work()
-    except Exception as exc:
-        log.exception(
-            "%s failed for call %s (%s)", what, twilio.get("CallSid")[:64], type(exc).__name__
-        )
-        return Response(status_code=503)
-    return Response(status_code=204)
-
-
 @router.post("/leg-status", summary="Status of one phone rung for a call")
-def leg_status(twilio: Signed) -> Response:
+async def leg_status(twilio: Signed) -> Response:
     leg = _leg(twilio)
     if leg is None:
         return Response(status_code=204)
     call_sid, step, target = leg
-    return _acknowledge(
+    context, now = twilio.context, _arrived(twilio)
+    carried = twilio.carried_plan(call_sid)
+    leg_sid, status = twilio.get("CallSid"), twilio.get("CallStatus")
+    return await _acknowledge(
         "leg status",
+        "leg-status",
         twilio,
-        lambda: calls.leg_status(
-            twilio.context, call_sid, step, target, twilio.get("CallSid"), twilio.get("CallStatus")
-        ),
+        call_sid,
+        lambda: calls.leg_status(context, call_sid, step, target, leg_sid, status, carried, now),
+        lambda: offline.leg_status(context, call_sid, step, target, leg_sid, status, carried, now),
     )
 
 
 @router.post("/status", summary="The call's status changed (set on the Twilio number)")
-def call_status(twilio: Signed) -> Response:
+async def call_status(twilio: Signed) -> Response:
     if not twilio.get("CallSid"):
         return Response(status_code=204)
-    return _acknowledge(
+    context, now, call = twilio.context, _arrived(twilio), twilio.incoming
+    status, duration = twilio.get("CallStatus"), twilio.number("CallDuration")
+    if status not in calls.STATUS_RANK:
+        return Response(status_code=204)
+    return await _acknowledge(
         "call status",
+        "status",
         twilio,
-        lambda: calls.call_status(
-            twilio.context, twilio.incoming, twilio.get("CallStatus"), twilio.number("CallDuration")
-        ),
+        call.call_sid,
+        lambda: calls.call_status(context, call, status, duration, now),
+        lambda: offline.call_status(context, call, status, duration, now),
     )
 
 
-def _recording(twilio: TwilioRequest) -> None:
+def _recording_of(twilio: TwilioRequest) -> tuple[str, str, int | None] | None:
     url = twilio.get("RecordingUrl")
     if url.startswith("https://") and len(url) <= 500 and twilio.get("CallSid"):
-        calls.voicemail(
-            twilio.context, twilio.get("CallSid"), url, twilio.number("RecordingDuration")
-        )
+        return twilio.get("CallSid"), url, twilio.number("RecordingDuration")
+    return None
+
+
+async def _store_recording(twilio: TwilioRequest, endpoint: str) -> Response:
+    found = _recording_of(twilio)
+    if found is None:
+        return Response(status_code=204)
+    call_sid, url, seconds = found
+    context, now = twilio.context, _arrived(twilio)
+    return await _acknowledge(
+        "recording",
+        endpoint,
+        twilio,
+        call_sid,
+        lambda: calls.voicemail(context, call_sid, url, seconds, now),
+        lambda: offline.recording(context, call_sid, url, seconds, now),
+    )
 
 
 @router.post("/voicemail", summary="The caller finished leaving a message (Record action)")
-def voicemail(twilio: Signed) -> Response:
-    def store_and_thank() -> VoiceResponse:
-        _recording(twilio)
-        return twiml.thank_for_message(twilio.context.config)
-
-    return _safely(
-        "voicemail", twilio, store_and_thank, lambda: twiml.thank_for_message(twilio.context.config)
-    )
+async def voicemail(twilio: Signed) -> Response:
+    # Stored (or journaled) first; the caller is thanked either way.
+    await _store_recording(twilio, "voicemail")
+    return _twiml(twiml.thank_for_message(twilio.context.config))
 
 
 @router.post("/recording", summary="A recording is ready (recordingStatusCallback)")
-def recording(twilio: Signed) -> Response:
+async def recording(twilio: Signed) -> Response:
     if twilio.get("RecordingStatus") not in ("", "completed"):
         return Response(status_code=204)
-    return _acknowledge("recording", twilio, lambda: _recording(twilio))
+    return await _store_recording(twilio, "recording")

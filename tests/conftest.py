@@ -45,6 +45,17 @@ def _postgres_reachable() -> str | None:
     return None
 
 
+@pytest.fixture(autouse=True)
+def _state_dir_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's app keeps its snapshot and journal apart (DUTYLINE_STATE_DIR).
+
+    And a roomy database budget: on a loaded test machine a webhook can take longer than
+    the 2 s default, which would route it without the database. Outage tests set their own.
+    """
+    monkeypatch.setenv("DUTYLINE_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("DUTYLINE_DATABASE_BUDGET_SECONDS", "10")
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"

@@ -10,7 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from models import CallbackTask, CallLeg, Worker
+from telephony import plan_token
 from tests.helpers import (
+    AUTH_TOKEN,
     CALLER,
     FALLBACK_NUMBER,
     FixedClock,
@@ -269,7 +271,12 @@ def test_twiml_urls_carry_the_call_and_step(
     dialled = twiml_reader.dial(twiml_reader.parse(twilio.incoming(call_sid)))
     assert dialled is not None and dialled.whisper_urls[0]
     query = parse_qs(urlsplit(dialled.whisper_urls[0]).query)
-    assert query == {"call": [call_sid], "step": ["0"], "target": ["0"]}
+    assert set(query) == {"call", "step", "target", "plan"}
+    assert (query["call"], query["step"], query["target"]) == ([call_sid], ["0"], ["0"])
+    # The ring plan travels signed, bound to this call: another call cannot use it.
+    carried = plan_token.read(AUTH_TOKEN, call_sid, query["plan"][0])
+    assert carried is not None and carried.plan.steps[0].targets[0].number == DUTY_A
+    assert plan_token.read(AUTH_TOKEN, new_call_sid(), query["plan"][0]) is None
 
 
 def test_a_caller_who_hangs_up_while_ringing_is_not_moved_on_to_the_next_step(

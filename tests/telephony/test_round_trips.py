@@ -59,12 +59,13 @@ def test_an_incoming_call_costs_at_most_three_round_trips(
     )
     twilio.incoming(new_call_sid())  # the first call loads this process's routing snapshot
 
-    engine = client.app.state.engine  # type: ignore[attr-defined]
+    engine = client.app.state.call_engine  # type: ignore[attr-defined]
     with counting(engine) as sent:
         response = twilio.incoming(new_call_sid())
     assert response.status_code == 200 and "<Dial" in response.text
     # One read (free workers and the routing version together), one write, and on
-    # PostgreSQL the pool's liveness ping; autocommit spares BEGIN and COMMIT.
+    # PostgreSQL the liveness ping on checkout (telephony.guard's, which a stalled network
+    # cannot hold up); autocommit spares BEGIN and COMMIT.
     expected = (
         ["SELECT", "INSERT"] if engine.dialect.name == "sqlite" else ["PING", "SELECT", "INSERT"]
     )
