@@ -206,6 +206,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         # The app writes its own access line, by route and without the query string
         # (search terms, feed secrets); uvicorn's would hold both, and cost a locked write.
         access_log=False,
+        # Nothing reads the client's address or scheme (signatures and cookies go by
+        # DUTYLINE_PUBLIC_BASE_URL): skip parsing X-Forwarded-* on every request.
+        proxy_headers=False,
+        # Named rather than "auto": a silent fall-back to h11 and asyncio halves throughput.
         http="httptools",
         loop="uvloop",
     )

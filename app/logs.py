@@ -2,8 +2,10 @@
 
 A log line written straight to a stream takes the handler's lock and does the write on the
 thread that logged it; under load the request threads queued on that lock. Here every
-``dutyline`` logger puts its records on an in-memory queue instead, and one listener
-thread writes them out, so a request only pays for building the record.
+``dutyline`` logger hands its records to a ``QueueHandler`` instead, and one writer thread
+writes them out, so a request only pays for building the record. The queue is a deque the
+writer drains every tenth of a second, rather than ``QueueListener``'s blocking queue: that one
+wakes the writer for every record, and each wake-up takes the GIL from a request thread.
 
 Uvicorn's own access log is switched off: it prints the path and query string of every
 request, and those carry search terms (children's names, callers' numbers) and calendar
@@ -14,23 +16,35 @@ feed secrets. ``access`` writes the line instead, naming the route's template
 from __future__ import annotations
 
 import logging
-import queue
 import threading
-from logging.handlers import QueueHandler, QueueListener
+from collections import deque
+from logging.handlers import QueueHandler
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+WRITE_EVERY = 0.1  # seconds a line may wait in memory before it is written
 
 _access = logging.getLogger("dutyline.access")
 
 
+class _Records:
+    """What QueueHandler puts records into: appending to a deque wakes nobody."""
+
+    def __init__(self) -> None:
+        self.pending: deque[logging.LogRecord] = deque()
+
+    def put_nowait(self, record: logging.LogRecord) -> None:
+        self.pending.append(record)
+
+
 class _Writer:
-    """The one queue and listener thread of a process, shared by every app in it."""
+    """The one queue and writer thread of a process, shared by every app in it."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._users = 0
         self._handler: QueueHandler | None = None
-        self._listener: QueueListener | None = None
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
 
     def start(self) -> None:
         with self._lock:
@@ -39,20 +53,34 @@ class _Writer:
                 return
             stream = logging.StreamHandler()  # standard error, as uvicorn's own lines
             stream.setFormatter(logging.Formatter(FORMAT))
-            records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
-            self._handler = QueueHandler(records)
-            self._listener = QueueListener(records, stream)
+            records = _Records()
+            self._handler = QueueHandler(records)  # type: ignore[arg-type]
+            self._stop = threading.Event()
+            self._thread = threading.Thread(
+                target=self._write, args=(records, stream, self._stop), name="log-writer"
+            )
+            self._thread.daemon = True
             logging.getLogger("dutyline").addHandler(self._handler)
-            self._listener.start()
+            self._thread.start()
+
+    @staticmethod
+    def _write(records: _Records, out: logging.Handler, stop: threading.Event) -> None:
+        while True:
+            stopping = stop.wait(WRITE_EVERY)
+            while records.pending:
+                out.handle(records.pending.popleft())
+            if stopping:
+                return
 
     def stop(self) -> None:
         with self._lock:
             self._users -= 1
-            if self._users > 0 or self._listener is None:
+            if self._users > 0 or self._thread is None:
                 return
             logging.getLogger("dutyline").removeHandler(self._handler)  # type: ignore[arg-type]
-            self._listener.stop()  # writes out whatever is still queued
-            self._handler = self._listener = None
+            self._stop.set()
+            self._thread.join(timeout=5)  # it writes out whatever is still queued first
+            self._handler = self._thread = None
 
 
 _writer = _Writer()

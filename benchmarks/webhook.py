@@ -26,6 +26,7 @@ requests, a missing record, a server that would not start), not a missed target.
     .venv/bin/python benchmarks/webhook.py                 # the full run (~5 minutes)
     .venv/bin/python benchmarks/webhook.py --quick         # smoke check (~1 minute)
     .venv/bin/python benchmarks/webhook.py --databases sqlite --concurrency 1,32
+    .venv/bin/python benchmarks/webhook.py --databases postgresql --database stalled
 """
 
 from __future__ import annotations
@@ -65,11 +66,17 @@ LINES = ("+441305228558", "+441305228866")  # professional, public
 FALLBACK_NUMBER = "+441305224666"
 ACCOUNT_SID = "AC" + "5" * 32
 VOICE_PATH = "/twilio/voice"
+# Twilio gives up on a webhook after 15 s; the benchmark waits a little longer, then counts
+# the request as failed, so a stalled database cannot hang it.
+REQUEST_TIMEOUT = 20.0
 
-# Targets from the issue.
-TARGET_RATIO = 0.5
+# Targets from the issues (8: at 32 in flight, 0.25 x the bare endpoint, p99 under 50 ms).
+TARGET_RATIO = 0.25
 TARGET_P99_MS = 50.0
 TARGET_P99_AT = 32
+# What --database does to PostgreSQL: reached directly, or through tests/faultproxy.py
+# passing traffic, holding it (stalled) or refusing it (down) once the server is warm.
+PROXY_MODES = {"up": "pass", "stalled": "stall", "down": "refuse"}
 TARGET_ROUND_TRIPS = 3
 
 # Fictional people; numbers from Ofcom's drama range (07700 900000-900999).
@@ -199,6 +206,48 @@ def count_records(url: str) -> tuple[int, dict[str, int]]:
     finally:
         engine.dispose()
     return int(total), {str(k): int(v) for k, v in periods.items()}
+
+
+# The fault proxy, in a process of its own so its work is not charged to the load generator
+
+_PROXY_SCRIPT = """
+import sys
+from tests.faultproxy import fault_proxy
+with fault_proxy(sys.argv[1]) as proxy:
+    print(proxy.url_for(sys.argv[1]), flush=True)
+    for line in sys.stdin:
+        proxy.set_mode(line.strip())
+        print("ok", flush=True)
+"""
+
+
+class ProxyProcess:
+    """tests/faultproxy.py in front of PostgreSQL: pass, stall or refuse on command."""
+
+    def __init__(self, database_url: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _PROXY_SCRIPT, database_url],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        self.url = self.process.stdout.readline().strip()
+        if not self.url:
+            raise RuntimeError("the fault proxy did not start")
+
+    def set_mode(self, mode: str) -> None:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(mode + "\n")
+        self.process.stdin.flush()
+        if self.process.stdout.readline().strip() != "ok":
+            raise RuntimeError(f"the fault proxy did not switch to {mode}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
 
 
 # The CLI: migrate and seed
@@ -518,7 +567,13 @@ async def drive(client: LoadClient, requests: list[Prepared], concurrency: int) 
         for request in pending:  # a shared iterator: each request is sent once
             started = clock()
             try:
-                status: int | str = await send(VOICE_PATH, request.body, request.headers)
+                status: int | str = await asyncio.wait_for(
+                    send(VOICE_PATH, request.body, request.headers), REQUEST_TIMEOUT
+                )
+            except TimeoutError:
+                status = f"no answer in {REQUEST_TIMEOUT:.0f} s"
+                if client.raw:
+                    client.raw[index].close()  # its answer may still come: start afresh
             except (OSError, ValueError, IndexError, asyncio.IncompleteReadError) as exc:
                 status = type(exc).__name__
             except httpx.HTTPError as exc:
@@ -656,7 +711,10 @@ def count_round_trips(url: str, token: str, public_base_url: str) -> dict[str, A
 def benchmark_database(
     kind: str, args: argparse.Namespace, levels: list[int], workdir: Path
 ) -> dict[str, Any]:
-    log(f"\n=== {kind} ===")
+    log(f"\n=== {kind} ({args.database}) ===")
+    if kind == "sqlite" and args.database in ("stalled", "down"):
+        log("  skipped: a SQLite file cannot stall or go down; --database is for PostgreSQL")
+        return {"database": kind, "database_state": args.database, "skipped": True, "levels": []}
     clients = args.clients
     database = create_database(kind, args.postgres_url, workdir)
     token = secrets.token_hex(16)
@@ -669,13 +727,18 @@ def benchmark_database(
         DUTYLINE_TWILIO_AUTH_TOKEN=token,
         DUTYLINE_PUBLIC_BASE_URL=public_base_url,
         DUTYLINE_FALLBACK_NUMBER=FALLBACK_NUMBER,
-        DUTYLINE_LOG_LEVEL="WARNING",
+        DUTYLINE_LOG_LEVEL=args.log_level,
     )
     servers: list[Server] = []
     counts: Counter[str] = Counter()
-    report: dict[str, Any] = {"database": kind, "levels": []}
+    report: dict[str, Any] = {"database": kind, "database_state": args.database, "levels": []}
+    proxy: ProxyProcess | None = None
     try:
         migrate_and_seed(env)
+        if kind == "postgresql" and args.database != "direct":
+            proxy = ProxyProcess(database.url)
+            env["DUTYLINE_DATABASE_URL"] = proxy.url
+            log(f"  the server reaches PostgreSQL through tests/faultproxy.py ({proxy.url})")
         real = start_server(
             "real",
             [dutyline_executable(), "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -719,6 +782,9 @@ def benchmark_database(
         servers.append(bare)
         log(f"  bare:  benchmarks/bare_app.py on port {bare_port} (pid {bare.process.pid})")
 
+        if proxy is not None and args.database != "up":
+            proxy.set_mode(PROXY_MODES[args.database])
+            log(f"  database {args.database}: the proxy now {PROXY_MODES[args.database]}s traffic")
         rss_before = {"real": real.rss(), "bare": bare.rss()}
         real_requests = RequestFactory(token, public_base_url, seed=2)
         bare_requests = RequestFactory(token, f"http://127.0.0.1:{bare_port}", seed=3)
@@ -771,6 +837,10 @@ def benchmark_database(
                     )
                 )
         rss_after = {"real": real.rss(), "bare": bare.rss()}
+        if proxy is not None and args.database != "up":
+            proxy.set_mode("pass")
+            log(f"  database back up; waiting {args.settle:.0f} s before counting records")
+            time.sleep(args.settle)
         report["rss_kib"] = {"before": rss_before, "after": rss_after}
         for server in servers:
             server.stop()
@@ -782,6 +852,21 @@ def benchmark_database(
                 f"{fmt_rss(rss_after[which])} after"
             )
 
+        if args.database in ("stalled", "down"):
+            records, periods = count_records(database.url)
+            report["records"] = {
+                "conversation_records": records,
+                "successful_real_requests": counts["real_ok"],
+                "in_process_calls": 0,
+                "matches": records == counts["real_ok"],
+                "periods": periods,
+            }
+            report["errors"] = {"real": counts["real_errors"], "bare": counts["bare_errors"]}
+            log(
+                f"  conversation_records {args.settle:.0f} s after the database came back: "
+                f"{records} of {counts['real_ok']} calls answered (periods: {periods})"
+            )
+            return report
         trips = count_round_trips(database.url, token, public_base_url)
         report["round_trips"] = trips["round_trips"]
         report["round_trip_statements"] = trips["statements"]
@@ -819,6 +904,8 @@ def benchmark_database(
     finally:
         for server in servers:
             server.stop()
+        if proxy is not None:
+            proxy.stop()
         database.drop()
 
 
@@ -831,13 +918,12 @@ def verdict(passed: bool | None) -> str:
 
 def targets(report: dict[str, Any], client: str) -> list[tuple[str, str, bool | None]]:
     levels = [level for level in report.get("levels", []) if level["client"] == client]
-    ratios = [level["ratio"] for level in levels]
     at = [level for level in levels if level["concurrency"] == TARGET_P99_AT]
     return [
         (
-            f"{client}: real/bare throughput >= {TARGET_RATIO} at every level",
-            f"lowest {min(ratios):.2f}" if ratios else "not measured",
-            (min(ratios) >= TARGET_RATIO) if ratios else None,
+            f"{client}: real/bare throughput >= {TARGET_RATIO} at {TARGET_P99_AT} in flight",
+            f"{at[0]['ratio']:.2f}" if at else "not measured",
+            (at[0]["ratio"] >= TARGET_RATIO) if at else None,
         ),
         (
             f"{client}: real p99 < {TARGET_P99_MS:.0f} ms at {TARGET_P99_AT} concurrent calls",
@@ -866,9 +952,11 @@ def print_tables(reports: list[dict[str, Any]], machine: dict[str, Any]) -> None
         "`httpx` is httpx.AsyncClient, whose own cost caps and skews what it can measure."
     )
     for report in reports:
+        if report.get("skipped"):
+            continue
         log(
-            f"\n{report['database']}: {report.get('requests_per_level', '?')} requests per "
-            "server per level and client"
+            f"\n{report['database']} (database {report['database_state']}): "
+            f"{report.get('requests_per_level', '?')} requests per server per level and client"
         )
         if "failure" in report:
             log(f"  FAILED: {report['failure']}")
@@ -922,6 +1010,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="load clients, comma-separated: raw (minimal HTTP/1.1) and/or httpx",
     )
     parser.add_argument("--warmup", type=int, default=300, help="untimed requests per server first")
+    parser.add_argument(
+        "--database",
+        choices=("direct", *PROXY_MODES),
+        default="direct",
+        help="PostgreSQL reached directly, or through tests/faultproxy.py: up (passing), "
+        "stalled (no byte passes) or down (connections refused) during the load",
+    )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=15.0,
+        help="seconds to wait after a stalled or down database comes back, before counting "
+        "the records written (replayed) meanwhile",
+    )
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        help="DUTYLINE_LOG_LEVEL of the real server (default INFO, as in production)",
+    )
     parser.add_argument(
         "--quick", action="store_true", help="smoke check: 300 requests, levels 1,8,32"
     )
@@ -981,12 +1088,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     log(f"results written to {out}")
 
+    # A caller must always get an answer; with the database stalled or down the records
+    # follow later (the journal's replay), so they are reported, not required, here.
     broken = [
         r["database"]
         for r in reports
-        if "failure" in r
-        or not r.get("records", {}).get("matches", False)
-        or any(r.get("errors", {}).values())
+        if not r.get("skipped")
+        and (
+            "failure" in r
+            or any(r.get("errors", {}).values())
+            or (
+                args.database in ("direct", "up") and not r.get("records", {}).get("matches", False)
+            )
+        )
     ]
     if broken:
         log(f"correctness problems on: {', '.join(broken)}")

@@ -434,6 +434,7 @@ def test_serve_runs_uvicorn_with_the_settings(
             "port": 8123,
             "log_level": "warning",
             "access_log": False,
+            "proxy_headers": False,
             "http": "httptools",
             "loop": "uvloop",
         }
