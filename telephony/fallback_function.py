@@ -338,6 +338,12 @@ function ring(response, context, line, at, step) {
   dial.number(whisper, target.number);
 }
 
+// After a conversation (bridged), or when the caller hung up, nothing comes next.
+function callOver(event) {
+  const status = event.DialCallStatus;
+  return (status === 'completed' && String(event.DialBridged) !== 'false') || status === 'canceled';
+}
+
 function whisper(response, context, line, at, step) {
   const call = { line: line.key, at: String(at), step: String(step) };
   const gather = response.gather({
@@ -367,23 +373,28 @@ exports.handler = function (context, event, callback) {
         response.hangup();
       }
       break;
-    case 'dial-result': {
-      // After a conversation (bridged), or when the caller hung up, nothing comes next.
-      const status = event.DialCallStatus;
-      const talked = status === 'completed' && String(event.DialBridged) !== 'false';
-      if (talked || status === 'canceled') {
+    case 'dial-result':
+      if (callOver(event)) {
         response.hangup();
       } else {
         ring(response, context, line, at, step + 1);
       }
       break;
-    }
     case 'message-left':
       say(response, COVER.words.thanks);
       response.hangup();
       break;
     default:
-      say(response, line.greeting);
+      // Twilio also comes here when one of the service's later steps fails mid-call (with
+      // that request's parameters): the caller has heard the greeting, and after a
+      // conversation nothing comes next.
+      if (event.DialCallStatus !== undefined && callOver(event)) {
+        response.hangup();
+        break;
+      }
+      if (event.CallStatus !== 'in-progress') {
+        say(response, line.greeting);
+      }
       ring(response, context, line, at, 0);
   }
   callback(null, response);

@@ -451,6 +451,35 @@ def test_after_a_step_rings(
         assert verbs(answer) == ["Hangup"]
 
 
+@pytest.mark.parametrize(
+    ("status", "bridged", "verbs_heard"),
+    [
+        ("no-answer", "false", ["Dial"]),  # the service failed after a step: ring, no greeting
+        ("completed", "true", ["Hangup"]),  # ... after a conversation: nothing more
+        ("canceled", "false", ["Hangup"]),
+    ],
+)
+def test_when_a_later_step_of_the_service_fails_mid_call(
+    generated: Generated, status: str, bridged: str, verbs_heard: list[str]
+) -> None:
+    at, _, _ = first_oncall_step(generated)
+    event = {
+        "To": PROFESSIONALS.number,
+        "From": CALLER,
+        "CallStatus": "in-progress",
+        "DialCallStatus": status,
+        "DialBridged": bridged,
+        "ErrorCode": "11200",
+        "ErrorUrl": "https://dutyline.example.org/twilio/dial-result?call=CA1&step=0",
+    }
+    ((answer,),) = run_node(generated.path, [request(event, at)])
+    assert verbs(answer) == verbs_heard
+    dial = dial_of(answer)
+    if dial is not None:
+        expected = routing_expects(generated.rota, at, PROFESSIONALS)[0]
+        assert dial["children"][0]["text"] == expected
+
+
 def test_a_message_left_is_thanked(generated: Generated) -> None:
     event = {"To": PUBLIC.number, "dutyline": "message-left", "line": "public", "RecordingUrl": "x"}
     ((answer,),) = run_node(generated.path, [request(event, generated.rota.start)])
