@@ -345,10 +345,15 @@ class Server:
 
 
 def start_server(
-    name: str, argv: list[str], env: dict[str, str], port: int, log_path: Path
+    name: str,
+    argv: list[str],
+    env: dict[str, str],
+    port: int,
+    log_path: Path,
+    cwd: Path = ROOT,
 ) -> Server:
     with log_path.open("wb") as out:
-        process = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
     server = Server(name, process, port, log_path)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -598,6 +603,8 @@ class LevelResult:
     real: dict[str, Any]
     bare: dict[str, Any]
     ratio: float
+    other: dict[str, Any] | None = None  # --compare-tree's server, same rounds
+    other_ratio: float | None = None
 
 
 async def run_level(
@@ -609,23 +616,29 @@ async def run_level(
     concurrency: int,
     n: int,
     counts: Counter[str],
+    other: tuple[Server, RequestFactory] | None = None,
 ) -> LevelResult:
-    """N requests to each server at one concurrency, in the order real, bare, bare, real.
+    """N requests to each server at one concurrency, in the order real, bare, bare, real
+    (real, bare, other, other, bare, real with --compare-tree).
 
     Each round opens its own connections and settles them with an untimed warm-up of
     2 x concurrency requests: uvicorn closes keep-alive connections idle for 5 s, which a
     client left waiting through the other server's rounds would otherwise hit.
     """
     half = max(1, n // 2)
-    rounds = [("real", half), ("bare", half), ("bare", n - half), ("real", n - half)]
     servers = {"real": real, "bare": bare}
     factories = {"real": real_requests, "bare": bare_requests}
+    middle = [("bare", half), ("bare", n - half)]
+    if other is not None:
+        servers["other"], factories["other"] = other
+        middle = [("bare", half), ("other", half), ("other", n - half), ("bare", n - half)]
+    rounds = [("real", half), *middle, ("real", n - half)]
     warm = max(2 * concurrency, 20)
     # Signed before any timing starts.
     batches = [
         (which, factories[which].make(warm), factories[which].make(k)) for which, k in rounds
     ]
-    totals = {"real": RunResult(), "bare": RunResult()}
+    totals = {which: RunResult() for which in servers}
     for which, warm_batch, timed_batch in batches:
         async with LoadClient(client, servers[which].base_url, concurrency) as load:
             for batch, timed in ((warm_batch, False), (timed_batch, True)):
@@ -636,7 +649,11 @@ async def run_level(
                     totals[which].add(outcome)
     real_summary, bare_summary = totals["real"].summary(), totals["bare"].summary()
     ratio = real_summary["rps"] / bare_summary["rps"] if bare_summary["rps"] else 0.0
-    return LevelResult(client, concurrency, real_summary, bare_summary, round(ratio, 3))
+    level = LevelResult(client, concurrency, real_summary, bare_summary, round(ratio, 3))
+    if other is not None:
+        level.other = totals["other"].summary()
+        level.other_ratio = round(level.other["rps"] / bare_summary["rps"], 3)
+    return level
 
 
 # Round trips
@@ -782,6 +799,36 @@ def benchmark_database(
         servers.append(bare)
         log(f"  bare:  benchmarks/bare_app.py on port {bare_port} (pid {bare.process.pid})")
 
+        other: tuple[Server, RequestFactory] | None = None
+        if args.compare_tree is not None:
+            other_port = free_port()
+            other_server = start_server(
+                "other",
+                [
+                    sys.executable,
+                    "-c",
+                    "import sys; from app.cli import main; sys.exit(main())",
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(other_port),
+                ],
+                {
+                    **env,
+                    "PYTHONPATH": str(args.compare_tree),
+                    "DUTYLINE_PUBLIC_BASE_URL": f"http://127.0.0.1:{other_port}",
+                },
+                other_port,
+                workdir / f"{kind}-other.log",
+                cwd=args.compare_tree,
+            )
+            servers.append(other_server)
+            other = (
+                other_server,
+                RequestFactory(token, f"http://127.0.0.1:{other_port}", seed=4),
+            )
+            log(f"  other: {args.compare_tree}'s `dutyline serve` on port {other_port}")
         if proxy is not None and args.database != "up":
             proxy.set_mode(PROXY_MODES[args.database])
             log(f"  database {args.database}: the proxy now {PROXY_MODES[args.database]}s traffic")
@@ -799,6 +846,7 @@ def benchmark_database(
             for server, factory, which in (
                 (real, real_requests, "real"),
                 (bare, bare_requests, "bare"),
+                *([(other[0], other[1], "other")] if other else []),
             ):
 
                 async def warm(
@@ -822,6 +870,7 @@ def benchmark_database(
                         concurrency,
                         args.requests,
                         counts,
+                        other,
                     )
                 )
                 report["levels"].append(asdict(level))
@@ -833,6 +882,13 @@ def benchmark_database(
                     + (
                         f" | errors real {level.real['errors']} bare {level.bare['errors']}"
                         if level.real["errors"] or level.bare["errors"]
+                        else ""
+                    )
+                    + (
+                        f" | other {level.other['rps']:>7.1f} rps p50 "
+                        f"{level.other['p50_ms']:6.2f} ms p99 {level.other['p99_ms']:7.2f} ms "
+                        f"ratio {level.other_ratio:.2f}"
+                        if level.other is not None
                         else ""
                     )
                 )
@@ -877,17 +933,23 @@ def benchmark_database(
             log("  warning: the in-process calls did not answer 200 with a <Dial>")
 
         records, periods = count_records(database.url)
-        expected = counts["real_ok"] + trips["records_added"]
+        expected = counts["real_ok"] + counts["other_ok"] + trips["records_added"]
         report["records"] = {
             "conversation_records": records,
             "successful_real_requests": counts["real_ok"],
+            "successful_other_requests": counts["other_ok"],
             "in_process_calls": trips["records_added"],
             "matches": records == expected,
             "periods": periods,
         }
-        report["errors"] = {"real": counts["real_errors"], "bare": counts["bare_errors"]}
+        report["errors"] = {
+            "real": counts["real_errors"],
+            "bare": counts["bare_errors"],
+            "other": counts["other_errors"],
+        }
         log(
             f"  conversation_records: {records}; successful real requests: {counts['real_ok']} "
+            f"+ other server {counts['other_ok']} "
             f"+ {trips['records_added']} in-process = {expected} -> "
             f"{'OK, every call was stored' if records == expected else 'MISMATCH'}"
             f" (periods: {periods})"
@@ -973,6 +1035,18 @@ def print_tables(reports: list[dict[str, Any]], machine: dict[str, Any]) -> None
                 f"| {bare['p50_ms']:.1f} | {bare['p99_ms']:.1f} | {level['ratio']:.2f} "
                 f"| {sum(real['errors'].values())}/{sum(bare['errors'].values())} |"
             )
+        compared = [level for level in report.get("levels", []) if level.get("other")]
+        if compared:
+            log("\n--compare-tree, measured in the same rounds:")
+            log("| client | concurrency | other rps | other p50 ms | other p99 ms | other/bare |")
+            log("|" + "---|" * 6)
+            for level in compared:
+                other = level["other"]
+                log(
+                    f"| {level['client']} | {level['concurrency']} | {other['rps']:.0f} "
+                    f"| {other['p50_ms']:.1f} | {other['p99_ms']:.1f} "
+                    f"| {level['other_ratio']:.2f} |"
+                )
         rss = report.get("rss_kib")
         if rss:
             log(
@@ -1016,6 +1090,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="direct",
         help="PostgreSQL reached directly, or through tests/faultproxy.py: up (passing), "
         "stalled (no byte passes) or down (connections refused) during the load",
+    )
+    parser.add_argument(
+        "--compare-tree",
+        type=Path,
+        help="also serve the code of another source tree (say `git archive` of the commit "
+        "before a change) on the same database, in the same alternating rounds: before and "
+        "after measured in one run",
     )
     parser.add_argument(
         "--settle",
