@@ -36,6 +36,17 @@ class _Records:
         self.pending.append(record)
 
 
+class _Handoff(QueueHandler):
+    """Hands the record over as it is: the writer formats it (time, message, traceback).
+
+    QueueHandler formats first so that a record can be pickled to another process; this one
+    stays in the process, and our log calls pass plain strings and numbers as arguments.
+    """
+
+    def prepare(self, record: logging.LogRecord) -> logging.LogRecord:
+        return record
+
+
 class _Writer:
     """The one queue and writer thread of a process, shared by every app in it."""
 
@@ -54,7 +65,7 @@ class _Writer:
             stream = logging.StreamHandler()  # standard error, as uvicorn's own lines
             stream.setFormatter(logging.Formatter(FORMAT))
             records = _Records()
-            self._handler = QueueHandler(records)  # type: ignore[arg-type]
+            self._handler = _Handoff(records)  # type: ignore[arg-type]
             self._stop = threading.Event()
             self._thread = threading.Thread(
                 target=self._write, args=(records, stream, self._stop), name="log-writer"
