@@ -200,7 +200,7 @@ def _ms(instant: datetime) -> int:
 def _data(cover: Cover, settings: FunctionSettings, generated_at: datetime) -> dict[str, Any]:
     known = {line.line.key for line in cover.lines}
     return {
-        "generatedAt": generated_at.astimezone(UTC).isoformat(),
+        "generatedAt": generated_at.astimezone(UTC).replace(microsecond=0).isoformat(),
         "from": _ms(cover.starts_at),
         "until": _ms(cover.ends_at),
         "fallbackNumber": settings.fallback_number,
@@ -240,7 +240,9 @@ def render(cover: Cover, settings: FunctionSettings, generated_at: datetime) -> 
     local_end = cover.ends_at.astimezone(LONDON)
     until = f"{local_end.day} {local_end:%b %Y %H:%M}"
     return (
-        _SOURCE.replace("/*GENERATED_AT*/", generated_at.astimezone(UTC).isoformat())
+        _SOURCE.replace(
+            "/*GENERATED_AT*/", generated_at.astimezone(UTC).replace(microsecond=0).isoformat()
+        )
         .replace("/*UNTIL*/", until)
         .replace("/*COVER*/", data)
     )
