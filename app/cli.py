@@ -30,6 +30,7 @@ from app import accounts
 from app.auth import Role as AccountRole
 from app.demo import DEMO_PASSWORD, seed_demo, seed_demo_accounts
 from app.errors import AppError, Invalid
+from app.fallback_cli import add_fallback_function_command
 from app.journal_cli import add_journal_commands
 from app.rota_cli import add_rota_commands
 from app.settings import Settings
@@ -199,7 +200,19 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
         os.environ["DUTYLINE_PUBLIC_BASE_URL"] = f"http://{host}:{args.port}"
     uvicorn.run(
-        "app.main:app", host=args.host, port=args.port, log_level=settings.log_level.lower()
+        "app.main:app",
+        host=args.host,
+        port=args.port,
+        log_level=settings.log_level.lower(),
+        # The app writes its own access line, by route and without the query string
+        # (search terms, feed secrets); uvicorn's would hold both, and cost a locked write.
+        access_log=False,
+        # Nothing reads the client's address or scheme (signatures and cookies go by
+        # DUTYLINE_PUBLIC_BASE_URL): skip parsing X-Forwarded-* on every request.
+        proxy_headers=False,
+        # Named rather than "auto": a silent fall-back to h11 and asyncio halves throughput.
+        http="httptools",
+        loop="uvloop",
     )
     return 0
 
@@ -608,6 +621,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.set_defaults(handler=cmd_simulate_call)
     add_rota_commands(commands, _session, format_local)
     add_journal_commands(commands)
+    add_fallback_function_command(commands, _session, format_local)
     return parser
 
 

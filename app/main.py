@@ -15,9 +15,11 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
+from app import metrics
 from app.api.routes import api_router
 from app.auth import SessionPolicy, document_permissions
 from app.errors import install_error_handler
+from app.logs import start_logging, stop_logging
 from app.settings import Settings
 from app.web import web_router
 from models.db import make_call_path_engine, make_engine, make_session_factory
@@ -102,13 +104,12 @@ def call_path_services(
 
 
 def configure_logging(level: str) -> None:
-    """Our loggers say what happened to a call by its CallSid, never by number or name."""
-    logger = logging.getLogger("dutyline")
-    if not logger.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        logger.addHandler(handler)
-    logger.setLevel(level.upper())
+    """Our loggers say what happened to a call by its CallSid, never by number or name.
+
+    From here to ``stop_logging`` (the lifespan) a thread of their own writes them, so no
+    request waits on the output; requests are logged by route, without query strings.
+    """
+    start_logging(level)
 
 
 def create_app(
@@ -137,14 +138,19 @@ def create_app(
         services = call_path_services(resolved, context, call_lookup_for(resolved))
         services.start()
         app.state.call_path_services = services
-        yield
-        services.stop()
-        context.journal.close()
-        call_engine.dispose()
-        engine.dispose()
+        try:
+            yield
+        finally:
+            services.stop()
+            context.journal.close()
+            call_engine.dispose()
+            engine.dispose()
+            stop_logging()
 
     app = FastAPI(title="Dutyline", version="0.1.0", lifespan=lifespan)
     app.include_router(twilio_router)
+    app.include_router(metrics.router)
+    app.add_middleware(metrics.RequestObserver)
     app.include_router(api_router)
     app.include_router(web_router)
     install_error_handler(app)

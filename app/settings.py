@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     # and many threads queueing on the GIL stretch the slowest answers.
     worker_threads: int = 8
     log_level: str = "INFO"
+    # GET /metrics for Prometheus: on unless switched off; behind this bearer token when set.
+    metrics: bool = True
+    metrics_token: SecretStr | None = None
     # A signed-in browser is signed out after this long without a request, and in any
     # case after a shift's length.
     session_idle_minutes: int = 240
@@ -77,6 +80,12 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _no_blank_token(cls, value: SecretStr | None) -> SecretStr | None:
+        # An empty DUTYLINE_METRICS_TOKEN= means no token, not "the empty string is the token".
+        return value if value is not None and value.get_secret_value().strip() else None
 
     @field_validator("fallback_number", "sms_from_number", "rota_alert_to_number")
     @classmethod

@@ -6,9 +6,9 @@ and answers, as application/xml, the TwiML the real endpoint returned for a typi
 signature check, no routing, no database: what is left is the cost of uvicorn, Starlette
 and FastAPI themselves.
 
-Started by the benchmark with the same uvicorn call `dutyline serve` makes
-(``uvicorn.run(app, host=..., port=..., log_level=...)``: one process, default loop and
-HTTP implementation), so the two servers differ only in what the endpoint does:
+Started by the benchmark with the same uvicorn options `dutyline serve` uses (one process,
+httptools and uvloop, no uvicorn access log, no proxy headers), so the two servers differ
+only in what the endpoint does:
 
     BENCH_TWIML_FILE=/tmp/twiml.xml python benchmarks/bare_app.py --port 8001
 """
@@ -54,7 +54,16 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8001)
     parser.add_argument("--log-level", default=os.environ.get("DUTYLINE_LOG_LEVEL", "WARNING"))
     args = parser.parse_args()
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level.lower())
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level.lower(),
+        access_log=False,
+        proxy_headers=False,
+        http="httptools",
+        loop="uvloop",
+    )
 
 
 if __name__ == "__main__":

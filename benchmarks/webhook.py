@@ -26,6 +26,7 @@ requests, a missing record, a server that would not start), not a missed target.
     .venv/bin/python benchmarks/webhook.py                 # the full run (~5 minutes)
     .venv/bin/python benchmarks/webhook.py --quick         # smoke check (~1 minute)
     .venv/bin/python benchmarks/webhook.py --databases sqlite --concurrency 1,32
+    .venv/bin/python benchmarks/webhook.py --databases postgresql --database stalled
 """
 
 from __future__ import annotations
@@ -65,11 +66,17 @@ LINES = ("+441305228558", "+441305228866")  # professional, public
 FALLBACK_NUMBER = "+441305224666"
 ACCOUNT_SID = "AC" + "5" * 32
 VOICE_PATH = "/twilio/voice"
+# Twilio gives up on a webhook after 15 s; the benchmark waits a little longer, then counts
+# the request as failed, so a stalled database cannot hang it.
+REQUEST_TIMEOUT = 20.0
 
-# Targets from the issue.
-TARGET_RATIO = 0.5
+# Targets from the issues (8: at 32 in flight, 0.25 x the bare endpoint, p99 under 50 ms).
+TARGET_RATIO = 0.25
 TARGET_P99_MS = 50.0
 TARGET_P99_AT = 32
+# What --database does to PostgreSQL: reached directly, or through tests/faultproxy.py
+# passing traffic, holding it (stalled) or refusing it (down) once the server is warm.
+PROXY_MODES = {"up": "pass", "stalled": "stall", "down": "refuse"}
 TARGET_ROUND_TRIPS = 3
 
 # Fictional people; numbers from Ofcom's drama range (07700 900000-900999).
@@ -201,6 +208,48 @@ def count_records(url: str) -> tuple[int, dict[str, int]]:
     return int(total), {str(k): int(v) for k, v in periods.items()}
 
 
+# The fault proxy, in a process of its own so its work is not charged to the load generator
+
+_PROXY_SCRIPT = """
+import sys
+from tests.faultproxy import fault_proxy
+with fault_proxy(sys.argv[1]) as proxy:
+    print(proxy.url_for(sys.argv[1]), flush=True)
+    for line in sys.stdin:
+        proxy.set_mode(line.strip())
+        print("ok", flush=True)
+"""
+
+
+class ProxyProcess:
+    """tests/faultproxy.py in front of PostgreSQL: pass, stall or refuse on command."""
+
+    def __init__(self, database_url: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _PROXY_SCRIPT, database_url],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        self.url = self.process.stdout.readline().strip()
+        if not self.url:
+            raise RuntimeError("the fault proxy did not start")
+
+    def set_mode(self, mode: str) -> None:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(mode + "\n")
+        self.process.stdin.flush()
+        if self.process.stdout.readline().strip() != "ok":
+            raise RuntimeError(f"the fault proxy did not switch to {mode}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
 # The CLI: migrate and seed
 
 
@@ -296,10 +345,15 @@ class Server:
 
 
 def start_server(
-    name: str, argv: list[str], env: dict[str, str], port: int, log_path: Path
+    name: str,
+    argv: list[str],
+    env: dict[str, str],
+    port: int,
+    log_path: Path,
+    cwd: Path = ROOT,
 ) -> Server:
     with log_path.open("wb") as out:
-        process = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
     server = Server(name, process, port, log_path)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -518,7 +572,13 @@ async def drive(client: LoadClient, requests: list[Prepared], concurrency: int) 
         for request in pending:  # a shared iterator: each request is sent once
             started = clock()
             try:
-                status: int | str = await send(VOICE_PATH, request.body, request.headers)
+                status: int | str = await asyncio.wait_for(
+                    send(VOICE_PATH, request.body, request.headers), REQUEST_TIMEOUT
+                )
+            except TimeoutError:
+                status = f"no answer in {REQUEST_TIMEOUT:.0f} s"
+                if client.raw:
+                    client.raw[index].close()  # its answer may still come: start afresh
             except (OSError, ValueError, IndexError, asyncio.IncompleteReadError) as exc:
                 status = type(exc).__name__
             except httpx.HTTPError as exc:
@@ -543,6 +603,8 @@ class LevelResult:
     real: dict[str, Any]
     bare: dict[str, Any]
     ratio: float
+    other: dict[str, Any] | None = None  # --compare-tree's server, same rounds
+    other_ratio: float | None = None
 
 
 async def run_level(
@@ -554,23 +616,29 @@ async def run_level(
     concurrency: int,
     n: int,
     counts: Counter[str],
+    other: tuple[Server, RequestFactory] | None = None,
 ) -> LevelResult:
-    """N requests to each server at one concurrency, in the order real, bare, bare, real.
+    """N requests to each server at one concurrency, in the order real, bare, bare, real
+    (real, bare, other, other, bare, real with --compare-tree).
 
     Each round opens its own connections and settles them with an untimed warm-up of
     2 x concurrency requests: uvicorn closes keep-alive connections idle for 5 s, which a
     client left waiting through the other server's rounds would otherwise hit.
     """
     half = max(1, n // 2)
-    rounds = [("real", half), ("bare", half), ("bare", n - half), ("real", n - half)]
     servers = {"real": real, "bare": bare}
     factories = {"real": real_requests, "bare": bare_requests}
+    middle = [("bare", half), ("bare", n - half)]
+    if other is not None:
+        servers["other"], factories["other"] = other
+        middle = [("bare", half), ("other", half), ("other", n - half), ("bare", n - half)]
+    rounds = [("real", half), *middle, ("real", n - half)]
     warm = max(2 * concurrency, 20)
     # Signed before any timing starts.
     batches = [
         (which, factories[which].make(warm), factories[which].make(k)) for which, k in rounds
     ]
-    totals = {"real": RunResult(), "bare": RunResult()}
+    totals = {which: RunResult() for which in servers}
     for which, warm_batch, timed_batch in batches:
         async with LoadClient(client, servers[which].base_url, concurrency) as load:
             for batch, timed in ((warm_batch, False), (timed_batch, True)):
@@ -581,7 +649,11 @@ async def run_level(
                     totals[which].add(outcome)
     real_summary, bare_summary = totals["real"].summary(), totals["bare"].summary()
     ratio = real_summary["rps"] / bare_summary["rps"] if bare_summary["rps"] else 0.0
-    return LevelResult(client, concurrency, real_summary, bare_summary, round(ratio, 3))
+    level = LevelResult(client, concurrency, real_summary, bare_summary, round(ratio, 3))
+    if other is not None:
+        level.other = totals["other"].summary()
+        level.other_ratio = round(level.other["rps"] / bare_summary["rps"], 3)
+    return level
 
 
 # Round trips
@@ -656,7 +728,10 @@ def count_round_trips(url: str, token: str, public_base_url: str) -> dict[str, A
 def benchmark_database(
     kind: str, args: argparse.Namespace, levels: list[int], workdir: Path
 ) -> dict[str, Any]:
-    log(f"\n=== {kind} ===")
+    log(f"\n=== {kind} ({args.database}) ===")
+    if kind == "sqlite" and args.database in ("stalled", "down"):
+        log("  skipped: a SQLite file cannot stall or go down; --database is for PostgreSQL")
+        return {"database": kind, "database_state": args.database, "skipped": True, "levels": []}
     clients = args.clients
     database = create_database(kind, args.postgres_url, workdir)
     token = secrets.token_hex(16)
@@ -669,13 +744,18 @@ def benchmark_database(
         DUTYLINE_TWILIO_AUTH_TOKEN=token,
         DUTYLINE_PUBLIC_BASE_URL=public_base_url,
         DUTYLINE_FALLBACK_NUMBER=FALLBACK_NUMBER,
-        DUTYLINE_LOG_LEVEL="WARNING",
+        DUTYLINE_LOG_LEVEL=args.log_level,
     )
     servers: list[Server] = []
     counts: Counter[str] = Counter()
-    report: dict[str, Any] = {"database": kind, "levels": []}
+    report: dict[str, Any] = {"database": kind, "database_state": args.database, "levels": []}
+    proxy: ProxyProcess | None = None
     try:
         migrate_and_seed(env)
+        if kind == "postgresql" and args.database != "direct":
+            proxy = ProxyProcess(database.url)
+            env["DUTYLINE_DATABASE_URL"] = proxy.url
+            log(f"  the server reaches PostgreSQL through tests/faultproxy.py ({proxy.url})")
         real = start_server(
             "real",
             [dutyline_executable(), "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -719,6 +799,39 @@ def benchmark_database(
         servers.append(bare)
         log(f"  bare:  benchmarks/bare_app.py on port {bare_port} (pid {bare.process.pid})")
 
+        other: tuple[Server, RequestFactory] | None = None
+        if args.compare_tree is not None:
+            other_port = free_port()
+            other_server = start_server(
+                "other",
+                [
+                    sys.executable,
+                    "-c",
+                    "import sys; from app.cli import main; sys.exit(main())",
+                    "serve",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(other_port),
+                ],
+                {
+                    **env,
+                    "PYTHONPATH": str(args.compare_tree),
+                    "DUTYLINE_PUBLIC_BASE_URL": f"http://127.0.0.1:{other_port}",
+                },
+                other_port,
+                workdir / f"{kind}-other.log",
+                cwd=args.compare_tree,
+            )
+            servers.append(other_server)
+            other = (
+                other_server,
+                RequestFactory(token, f"http://127.0.0.1:{other_port}", seed=4),
+            )
+            log(f"  other: {args.compare_tree}'s `dutyline serve` on port {other_port}")
+        if proxy is not None and args.database != "up":
+            proxy.set_mode(PROXY_MODES[args.database])
+            log(f"  database {args.database}: the proxy now {PROXY_MODES[args.database]}s traffic")
         rss_before = {"real": real.rss(), "bare": bare.rss()}
         real_requests = RequestFactory(token, public_base_url, seed=2)
         bare_requests = RequestFactory(token, f"http://127.0.0.1:{bare_port}", seed=3)
@@ -733,6 +846,7 @@ def benchmark_database(
             for server, factory, which in (
                 (real, real_requests, "real"),
                 (bare, bare_requests, "bare"),
+                *([(other[0], other[1], "other")] if other else []),
             ):
 
                 async def warm(
@@ -756,6 +870,7 @@ def benchmark_database(
                         concurrency,
                         args.requests,
                         counts,
+                        other,
                     )
                 )
                 report["levels"].append(asdict(level))
@@ -769,8 +884,19 @@ def benchmark_database(
                         if level.real["errors"] or level.bare["errors"]
                         else ""
                     )
+                    + (
+                        f" | other {level.other['rps']:>7.1f} rps p50 "
+                        f"{level.other['p50_ms']:6.2f} ms p99 {level.other['p99_ms']:7.2f} ms "
+                        f"ratio {level.other_ratio:.2f}"
+                        if level.other is not None
+                        else ""
+                    )
                 )
         rss_after = {"real": real.rss(), "bare": bare.rss()}
+        if proxy is not None and args.database != "up":
+            proxy.set_mode("pass")
+            log(f"  database back up; waiting {args.settle:.0f} s before counting records")
+            time.sleep(args.settle)
         report["rss_kib"] = {"before": rss_before, "after": rss_after}
         for server in servers:
             server.stop()
@@ -782,6 +908,21 @@ def benchmark_database(
                 f"{fmt_rss(rss_after[which])} after"
             )
 
+        if args.database in ("stalled", "down"):
+            records, periods = count_records(database.url)
+            report["records"] = {
+                "conversation_records": records,
+                "successful_real_requests": counts["real_ok"],
+                "in_process_calls": 0,
+                "matches": records == counts["real_ok"],
+                "periods": periods,
+            }
+            report["errors"] = {"real": counts["real_errors"], "bare": counts["bare_errors"]}
+            log(
+                f"  conversation_records {args.settle:.0f} s after the database came back: "
+                f"{records} of {counts['real_ok']} calls answered (periods: {periods})"
+            )
+            return report
         trips = count_round_trips(database.url, token, public_base_url)
         report["round_trips"] = trips["round_trips"]
         report["round_trip_statements"] = trips["statements"]
@@ -792,17 +933,23 @@ def benchmark_database(
             log("  warning: the in-process calls did not answer 200 with a <Dial>")
 
         records, periods = count_records(database.url)
-        expected = counts["real_ok"] + trips["records_added"]
+        expected = counts["real_ok"] + counts["other_ok"] + trips["records_added"]
         report["records"] = {
             "conversation_records": records,
             "successful_real_requests": counts["real_ok"],
+            "successful_other_requests": counts["other_ok"],
             "in_process_calls": trips["records_added"],
             "matches": records == expected,
             "periods": periods,
         }
-        report["errors"] = {"real": counts["real_errors"], "bare": counts["bare_errors"]}
+        report["errors"] = {
+            "real": counts["real_errors"],
+            "bare": counts["bare_errors"],
+            "other": counts["other_errors"],
+        }
         log(
             f"  conversation_records: {records}; successful real requests: {counts['real_ok']} "
+            f"+ other server {counts['other_ok']} "
             f"+ {trips['records_added']} in-process = {expected} -> "
             f"{'OK, every call was stored' if records == expected else 'MISMATCH'}"
             f" (periods: {periods})"
@@ -819,6 +966,8 @@ def benchmark_database(
     finally:
         for server in servers:
             server.stop()
+        if proxy is not None:
+            proxy.stop()
         database.drop()
 
 
@@ -831,13 +980,12 @@ def verdict(passed: bool | None) -> str:
 
 def targets(report: dict[str, Any], client: str) -> list[tuple[str, str, bool | None]]:
     levels = [level for level in report.get("levels", []) if level["client"] == client]
-    ratios = [level["ratio"] for level in levels]
     at = [level for level in levels if level["concurrency"] == TARGET_P99_AT]
     return [
         (
-            f"{client}: real/bare throughput >= {TARGET_RATIO} at every level",
-            f"lowest {min(ratios):.2f}" if ratios else "not measured",
-            (min(ratios) >= TARGET_RATIO) if ratios else None,
+            f"{client}: real/bare throughput >= {TARGET_RATIO} at {TARGET_P99_AT} in flight",
+            f"{at[0]['ratio']:.2f}" if at else "not measured",
+            (at[0]["ratio"] >= TARGET_RATIO) if at else None,
         ),
         (
             f"{client}: real p99 < {TARGET_P99_MS:.0f} ms at {TARGET_P99_AT} concurrent calls",
@@ -866,9 +1014,11 @@ def print_tables(reports: list[dict[str, Any]], machine: dict[str, Any]) -> None
         "`httpx` is httpx.AsyncClient, whose own cost caps and skews what it can measure."
     )
     for report in reports:
+        if report.get("skipped"):
+            continue
         log(
-            f"\n{report['database']}: {report.get('requests_per_level', '?')} requests per "
-            "server per level and client"
+            f"\n{report['database']} (database {report['database_state']}): "
+            f"{report.get('requests_per_level', '?')} requests per server per level and client"
         )
         if "failure" in report:
             log(f"  FAILED: {report['failure']}")
@@ -885,6 +1035,18 @@ def print_tables(reports: list[dict[str, Any]], machine: dict[str, Any]) -> None
                 f"| {bare['p50_ms']:.1f} | {bare['p99_ms']:.1f} | {level['ratio']:.2f} "
                 f"| {sum(real['errors'].values())}/{sum(bare['errors'].values())} |"
             )
+        compared = [level for level in report.get("levels", []) if level.get("other")]
+        if compared:
+            log("\n--compare-tree, measured in the same rounds:")
+            log("| client | concurrency | other rps | other p50 ms | other p99 ms | other/bare |")
+            log("|" + "---|" * 6)
+            for level in compared:
+                other = level["other"]
+                log(
+                    f"| {level['client']} | {level['concurrency']} | {other['rps']:.0f} "
+                    f"| {other['p50_ms']:.1f} | {other['p99_ms']:.1f} "
+                    f"| {level['other_ratio']:.2f} |"
+                )
         rss = report.get("rss_kib")
         if rss:
             log(
@@ -922,6 +1084,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="load clients, comma-separated: raw (minimal HTTP/1.1) and/or httpx",
     )
     parser.add_argument("--warmup", type=int, default=300, help="untimed requests per server first")
+    parser.add_argument(
+        "--database",
+        choices=("direct", *PROXY_MODES),
+        default="direct",
+        help="PostgreSQL reached directly, or through tests/faultproxy.py: up (passing), "
+        "stalled (no byte passes) or down (connections refused) during the load",
+    )
+    parser.add_argument(
+        "--compare-tree",
+        type=Path,
+        help="also serve the code of another source tree (say `git archive` of the commit "
+        "before a change) on the same database, in the same alternating rounds: before and "
+        "after measured in one run",
+    )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=15.0,
+        help="seconds to wait after a stalled or down database comes back, before counting "
+        "the records written (replayed) meanwhile",
+    )
+    parser.add_argument(
+        "--log-level",
+        default="INFO",
+        help="DUTYLINE_LOG_LEVEL of the real server (default INFO, as in production)",
+    )
     parser.add_argument(
         "--quick", action="store_true", help="smoke check: 300 requests, levels 1,8,32"
     )
@@ -981,12 +1169,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     log(f"results written to {out}")
 
+    # A caller must always get an answer; with the database stalled or down the records
+    # follow later (the journal's replay), so they are reported, not required, here.
     broken = [
         r["database"]
         for r in reports
-        if "failure" in r
-        or not r.get("records", {}).get("matches", False)
-        or any(r.get("errors", {}).values())
+        if not r.get("skipped")
+        and (
+            "failure" in r
+            or any(r.get("errors", {}).values())
+            or (
+                args.database in ("direct", "up") and not r.get("records", {}).get("matches", False)
+            )
+        )
     ]
     if broken:
         log(f"correctness problems on: {', '.join(broken)}")

@@ -428,7 +428,16 @@ def test_serve_runs_uvicorn_with_the_settings(
     monkeypatch.setenv("DUTYLINE_LOG_LEVEL", "WARNING")
     assert run("serve", "--host", "0.0.0.0", "--port", "8123").code == 0
     assert uvicorn_calls == [
-        {"app": "app.main:app", "host": "0.0.0.0", "port": 8123, "log_level": "warning"}
+        {
+            "app": "app.main:app",
+            "host": "0.0.0.0",
+            "port": 8123,
+            "log_level": "warning",
+            "access_log": False,
+            "proxy_headers": False,
+            "http": "httptools",
+            "loop": "uvloop",
+        }
     ]
 
 
