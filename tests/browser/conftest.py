@@ -141,6 +141,8 @@ def start_server(database_url: str, log_dir: Path, **env: str) -> Server:
         "DUTYLINE_FALLBACK_NUMBER": FALLBACK_NUMBER,
         "DUTYLINE_ENVIRONMENT": "development",
         "DUTYLINE_LOG_LEVEL": "warning",
+        # This test's server keeps its routing snapshot and journal apart.
+        "DUTYLINE_STATE_DIR": str(log_dir / "state"),
         **env,
     }
     log_path = log_dir / f"server-{port}.log"
