@@ -47,6 +47,10 @@ class RecordChild(Base):
     name_key: Mapped[str] = mapped_column(String(NAME_KEY_LENGTH))
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     reference_key: Mapped[str | None] = mapped_column(String(REFERENCE_KEY_LENGTH))
+    # Migration 0006, for Annex A's List 1: as the worker recorded them, else null.
+    gender: Mapped[str | None] = mapped_column(String(16))
+    ethnicity: Mapped[str | None] = mapped_column(String(8))
+    approximate_age: Mapped[int | None] = mapped_column(Integer)
 
 
 class RecordAddendum(Base):
@@ -121,8 +125,11 @@ def index_children(session: Session, record_id: int, children: list[dict[str, An
             "name_key": key.name,
             "date_of_birth": key.date_of_birth,
             "reference_key": key.reference,
+            "gender": child.get("gender") or None,
+            "ethnicity": child.get("ethnicity") or None,
+            "approximate_age": child.get("approximate_age"),
         }
-        for position, key in enumerate(child_keys(children))
+        for position, (key, child) in enumerate(zip(child_keys(children), children, strict=True))
         if key.name or key.reference
     ]
     if rows:

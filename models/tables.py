@@ -180,6 +180,8 @@ class ConversationRecord(Base):
     outcome: Mapped[str | None] = mapped_column(String(32), index=True)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Migration 0006: Annex A's contact source code, from the record's caller section.
+    contact_source: Mapped[str | None] = mapped_column(String(4))
 
     line: Mapped[Line] = relationship(lazy="joined", innerjoin=True)
     accepted_worker: Mapped[Worker | None] = relationship(

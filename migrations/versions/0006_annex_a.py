@@ -1,0 +1,37 @@
+"""Annex A: a record's contact source, a child's gender, ethnicity and approximate age;
+indexes for the measures.
+
+Revision ID: 0006
+Revises: 0004
+Create Date: 2026-12-02 06:30:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0006"
+# Re-chained after 0005 when the branches are merged.
+down_revision: str | None = "0004"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # Nullable, no default: records written before this export with the fields blank.
+    with op.batch_alter_table("conversation_records") as batch:
+        batch.add_column(sa.Column("contact_source", sa.String(length=4), nullable=True))
+    with op.batch_alter_table("record_children") as batch:
+        batch.add_column(sa.Column("gender", sa.String(length=16), nullable=True))
+        batch.add_column(sa.Column("ethnicity", sa.String(length=8), nullable=True))
+        batch.add_column(sa.Column("approximate_age", sa.Integer(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("record_children") as batch:
+        batch.drop_column("approximate_age")
+        batch.drop_column("ethnicity")
+        batch.drop_column("gender")
+    with op.batch_alter_table("conversation_records") as batch:
+        batch.drop_column("contact_source")
