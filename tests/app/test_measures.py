@@ -323,3 +323,41 @@ def test_coordinators_read_the_load_but_not_the_measures(api: ApiClient) -> None
     assert api.get("/api/measures.csv").status_code == 403
     load = api.get("/api/measures/load", params={"from": "2026-03-27", "to": "2026-03-30"})
     assert load.status_code == 200 and set(load.json()) >= {"by_hour", "workers", "shifts"}
+
+
+def test_the_insight_page_reads_the_figures_in_words(
+    api: ApiClient, known_calls: dict[str, Any]
+) -> None:
+    page = api.get("/insight", params={"from": "2026-03-27", "to": "2026-03-30"})
+    assert page.status_code == 200, page.text
+    text = page.text
+    assert "Insight: 27 Mar to 30 Mar 2026" in text
+    assert "67% of answered calls were answered within 60 seconds, up from 0%." in text
+    assert "1 of 2 referrals were about a child referred in the 12 months before" in text
+    assert "a re-referral rate of 50%" in text and "(England: 22% in 2024)" in text
+    assert "1 minute 30 seconds" in text  # the 90th percentile wait
+    assert "Cat Oncall" in text and "+44" not in text and "Amy" not in text
+    assert text.count('<svg class="chart__svg"') == 4
+
+
+def test_coordinators_see_the_load_on_insight_and_others_are_turned_away(
+    api: ApiClient, known_calls: dict[str, Any]
+) -> None:
+    api.sign_in_as("coordinator")
+    page = api.get("/insight", params={"from": "2026-03-27", "to": "2026-03-30"})
+    assert page.status_code == 200
+    assert "Calls by hour of the day" in page.text and "Key figures" not in page.text
+    api.sign_in_as("worker")
+    assert api.get("/insight").status_code == 403
+    api.sign_out()
+    signed_out = api.get("/insight?from=2026-03-27", follow_redirects=False)
+    assert signed_out.status_code == 303
+    assert signed_out.headers["location"] == "/sign-in?next=%2Finsight%3Ffrom%3D2026-03-27"
+
+
+def test_a_wrong_date_on_insight_is_named_and_the_default_shown(api: ApiClient) -> None:
+    api.sign_in_as("manager")
+    page = api.get("/insight", params={"from": "31/02/2026"})
+    assert page.status_code == 422
+    assert "Enter the first day as a real date" in page.text
+    assert 'href="#from"' in page.text
