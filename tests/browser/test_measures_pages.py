@@ -153,3 +153,38 @@ def test_the_wallboard_follows_a_call_through_another_process(
     expect(professionals.locator(".wallboard__people")).to_contain_text(
         "Available (1)", timeout=10_000
     )
+
+
+def test_the_record_asks_annex_a_fields_and_the_return_carries_them(
+    server: Server, new_page: Callable[..., Page]
+) -> None:
+    dee = duty_worker(server.database_url)
+    play(server, DEE_PHONE)
+    worker = make_account(server.database_url, "dee.duty", "worker", worker_id=dee)
+    page = new_page()
+    sign_in(page, server, worker)
+    page.goto(server.url + "/records")
+    page.locator("#results a[href^='/records/']").first.click()
+    page.wait_for_url("**/records/*")
+    page.get_by_label("Where the contact comes from").select_option(label="Health: school nurse")
+    page.get_by_role("button", name="Add a child").click()
+    page.locator("#household-children-0-name").fill("Riley Example")
+    page.locator("#household-children-0-date_of_birth").fill("2017-05-04")
+    page.locator("#household-children-0-gender").select_option(label="Male")
+    page.locator("#household-children-0-ethnicity").select_option(
+        label="Any other Mixed background"
+    )
+    expect(page.locator("#save-status")).to_contain_text("Saved at", timeout=10_000)
+    assert_accessible(page, "a record with the Annex A fields")
+
+    manager = make_account(server.database_url, "mo.manager", "manager")
+    other = new_page()
+    sign_in(other, server, manager)
+    other.goto(server.url + "/insight")
+    with other.expect_download() as download:
+        other.get_by_role(
+            "link", name="Download Ofsted's Annex A List 1, contacts, for these days (CSV)"
+        ).click()
+    text = download.value.path().read_text()
+    assert text.splitlines()[1].split(",")[1:4] == ["a) Male", "MOTH", "04/05/2017"]
+    assert text.splitlines()[1].endswith(",3C")
