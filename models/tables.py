@@ -148,6 +148,14 @@ class ConversationRecord(Base):
     """One call to a line and what is written about it."""
 
     __tablename__ = "conversation_records"
+    __table_args__ = (
+        # Migration 0006: the measures read a stretch of calls from this index alone.
+        Index(
+            "ix_conversation_records_measures",
+            "started_at", "line_id", "period", "answered_step", "accepted_worker_id",
+            "answered_at", "ended_at", "current_step", "outcome", "completed_at",
+        ),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_sid: Mapped[str] = mapped_column(String(64), unique=True)
@@ -201,6 +209,8 @@ class CallLeg(Base):
     __tablename__ = "call_legs"
     __table_args__ = (
         UniqueConstraint("record_id", "step", "number", name="uq_call_legs_one_per_step"),
+        # Migration 0006: who was rung for each call, for the measures' load per worker.
+        Index("ix_call_legs_record_worker", "record_id", "worker_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

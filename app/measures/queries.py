@@ -18,18 +18,17 @@ from sqlalchemy import (
     and_,
     case,
     distinct,
-    exists,
     func,
-    literal,
     literal_column,
     or_,
     select,
+    union,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from app.measures.sql import Dialect
 from models import CallbackTask, CallLeg, ConversationRecord, OnCallShift, Worker
-from models.records import RecordChild
+from models.records import RecordChild, year_before
 
 Grouping = Literal["all", "day", "line"]
 REFERRAL_OUTCOMES = ("social_work_assessment", "strategy_discussion")
@@ -66,11 +65,14 @@ def _dialect(session: Session, scope: Scope) -> Dialect:
     return Dialect(session.get_bind().dialect.name, scope.start, scope.end)
 
 
-def _group(sql: Dialect, grouping: Grouping) -> ColumnElement[Any]:
+def _group(
+    sql: Dialect, grouping: Grouping, started_at: Any = R.started_at, line_id: Any = R.line_id
+) -> ColumnElement[Any]:
     if grouping == "day":
-        return sql.local_day(R.started_at).label("group")
+        return sql.local_day(started_at).label("group")
     if grouping == "line":
-        return R.line_id.label("group")
+        by_line: ColumnElement[Any] = line_id.label("group")
+        return by_line
     return literal_column("'all'").label("group")
 
 
@@ -88,9 +90,10 @@ def _rows(session: Session, query: Select[Any]) -> dict[Any, dict[str, Any]]:
 
 
 def _answered(sql: Dialect) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
-    kind = sql.answered_step_kind()
-    by_worker = and_(R.answered_step.is_not(None), func.coalesce(kind, "") != "fallback")
-    by_fallback = and_(R.answered_step.is_not(None), kind == "fallback")
+    """Answered by a worker (who pressed 1), or by the fallback number: the service records
+    no worker for the fallback's answer, so the stored plan need not be read."""
+    by_worker = and_(R.answered_step.is_not(None), R.accepted_worker_id.is_not(None))
+    by_fallback = and_(R.answered_step.is_not(None), R.accepted_worker_id.is_(None))
     return by_worker, by_fallback
 
 
@@ -138,15 +141,17 @@ def _percentiles(
     """Median and 90th percentile by nearest rank: the smallest value that at least half
     (nine in ten) of the values do not exceed. The same on both databases."""
     group = _group(sql, grouping)
-    partition = _keys(group, grouping)
+    # The value is worked out once, below the window that ranks it.
+    values = select(group, value.label("value")).where(*where).subquery()
+    partition = [] if grouping == "all" else [values.c.group]
     ranked = (
         select(
-            group,
-            value.label("value"),
-            func.row_number().over(partition_by=partition, order_by=value).label("rank"),
+            values.c.group,
+            values.c.value,
+            func.row_number().over(partition_by=partition, order_by=values.c.value).label("rank"),
             func.count().over(partition_by=partition).label("n"),
         )
-        .where(*where, value.is_not(None))
+        .where(values.c.value.is_not(None))
         .subquery()
     )
     outer_group = _group(sql, grouping) if grouping == "all" else ranked.c.group
@@ -274,39 +279,58 @@ def outcome_figures(
     return found
 
 
-def _earlier_about_same_child(
-    sql: Dialect, child: Any, record: Any, referrals_only: bool
-) -> ColumnElement[bool]:
-    """An earlier record, in the 12 months before ``record``, naming ``child`` too: matched
-    on name and date of birth, or on the case reference (as the record page's flag is).
-    Each way of matching is its own EXISTS, so each can use its own index."""
-    branches = []
-    for by_reference in (False, True):
-        other_child, other = aliased(RecordChild), aliased(ConversationRecord)
-        match = (
-            other_child.reference_key == child.reference_key
-            if by_reference
-            else and_(
-                other_child.name_key == child.name_key,
-                other_child.date_of_birth == child.date_of_birth,
+def _repeated(
+    session: Session, sql: Dialect, scope: Scope, grouping: Grouping, referrals_only: bool
+) -> dict[Any, int]:
+    """Records in the scope about a child named in an earlier record of the 12 months
+    before (an earlier referral, for ``referrals_only``), counted once each.
+
+    A child is the same child on name and date of birth, or on the case reference, as the
+    record page's flag has it. Each way is one pass in time order per child (LAG), not a
+    look-up per record, so a year costs a sort rather than fifty thousand searches.
+    """
+    child = RecordChild
+    window = [R.started_at >= year_before(scope.start), R.started_at < scope.end]
+    if referrals_only:
+        window.append(R.outcome.in_(REFERRAL_OUTCOMES))
+    matches = (
+        ((child.name_key, child.date_of_birth),
+         and_(child.name_key != "", child.date_of_birth.is_not(None))),
+        ((child.reference_key,), child.reference_key.is_not(None)),
+    )  # fmt: skip
+    flagged = []
+    for keys, present in matches:
+        order = (R.started_at, R.id)
+        ordered = (
+            select(
+                R.id.label("id"),
+                R.started_at.label("started_at"),
+                R.line_id.label("line_id"),
+                R.period.label("period"),
+                func.lag(R.started_at).over(partition_by=keys, order_by=order).label("before"),
+                func.lag(R.id).over(partition_by=keys, order_by=order).label("before_id"),
             )
+            .select_from(R)
+            .join(child, child.record_id == R.id)
+            .where(*window, present)
+            .subquery()
         )
-        conditions = [
-            match,
-            other.started_at < record.started_at,
-            other.started_at >= sql.year_before(record.started_at),
+        counted = [
+            ordered.c.before_id != ordered.c.id,
+            ordered.c.before >= sql.year_before(ordered.c.started_at),
+            ordered.c.started_at >= scope.start,
         ]
-        if referrals_only:
-            conditions.append(other.outcome.in_(REFERRAL_OUTCOMES))
-        branches.append(
-            exists(
-                select(literal(1))
-                .select_from(other_child)
-                .join(other, other.id == other_child.record_id)
-                .where(*conditions)
-            )
+        if scope.line_id is not None:
+            counted.append(ordered.c.line_id == scope.line_id)
+        if scope.period is not None:
+            counted.append(ordered.c.period == scope.period)
+        flagged.append(
+            select(ordered.c.id, ordered.c.started_at, ordered.c.line_id).where(*counted)
         )
-    return or_(*branches)
+    found = union(*flagged).subquery()
+    group = _group(sql, grouping, found.c.started_at, found.c.line_id)
+    query = select(group, func.count()).select_from(found).group_by(*_keys(group, grouping))
+    return {key: int(count) for key, count in session.execute(query)}
 
 
 def referral_figures(
@@ -328,20 +352,8 @@ def referral_figures(
         .group_by(*_keys(group, grouping))
     )
     found = _rows(session, totals)
-    child = aliased(RecordChild)
-    named = [*scope.where(), child.record_id == R.id]
-    for name, condition in (
-        ("re_referrals", and_(is_referral, _earlier_about_same_child(sql, child, R, True))),
-        ("repeat_contacts", _earlier_about_same_child(sql, child, R, False)),
-    ):
-        query = (
-            select(group, func.count(distinct(R.id)))
-            .select_from(R)
-            .join(child, child.record_id == R.id)
-            .where(*named, condition)
-            .group_by(*_keys(group, grouping))
-        )
-        for key, count in session.execute(query):
+    for name, referrals_only in (("re_referrals", True), ("repeat_contacts", False)):
+        for key, count in _repeated(session, sql, scope, grouping, referrals_only).items():
             found.setdefault(key, {"group": key})[name] = count
     return found
 
@@ -349,6 +361,19 @@ def referral_figures(
 def calls_by_hour(session: Session, scope: Scope) -> list[tuple[int, int, int]]:
     """(weekday 1-7, hour 0-23, calls), London time."""
     sql = _dialect(session, scope)
+    if not sql.postgres:
+        parts = [
+            part.label(f"part{n}") for n, part in enumerate(sql.utc_hour_of_week(R.started_at))
+        ]
+        counts: dict[tuple[int, int], int] = {}
+        grouped = select(*parts, func.count()).where(*scope.where()).group_by(*parts)
+        for row in session.execute(grouped):
+            sunday_first, utc_hour, offset, calls = (int(value) for value in row)
+            # Monday 0 ... Sunday 6, then moved on by London's offset.
+            hour_of_week = (sunday_first + 6) % 7 * 24 + utc_hour + offset
+            key = (hour_of_week // 24 % 7 + 1, hour_of_week % 24)
+            counts[key] = counts.get(key, 0) + calls
+        return [(w, h, n) for (w, h), n in sorted(counts.items())]
     weekday = sql.local_weekday(R.started_at).label("weekday")
     hour = sql.local_hour(R.started_at).label("hour")
     query = (
@@ -385,31 +410,37 @@ def shift_load(
     session: Session, scope: Scope
 ) -> list[tuple[int, str, datetime, datetime, int, int]]:
     """Each primary on-call shift in the stretch: out-of-hours calls while it ran, and how
-    many its worker answered."""
-    on_shift = and_(
-        R.started_at >= OnCallShift.starts_at,
-        R.started_at < OnCallShift.ends_at,
-        R.period == "out_of_hours",
-        *scope.where(),
-    )
+    many its worker answered. A count per shift, each a range of the calls' time index."""
+
+    def calls(*extra: ColumnElement[bool]) -> Any:
+        return (
+            select(func.count())
+            .where(
+                R.started_at >= OnCallShift.starts_at,
+                R.started_at < OnCallShift.ends_at,
+                R.period == "out_of_hours",
+                *scope.where(),
+                *extra,
+            )
+            .correlate(OnCallShift)
+            .scalar_subquery()
+        )
+
     query = (
         select(
             OnCallShift.id,
             Worker.name,
             OnCallShift.starts_at,
             OnCallShift.ends_at,
-            func.count(R.id),
-            func.count(case((R.accepted_worker_id == OnCallShift.worker_id, R.id))),
+            calls(),
+            calls(R.accepted_worker_id == OnCallShift.worker_id),
         )
-        .select_from(OnCallShift)
         .join(Worker, Worker.id == OnCallShift.worker_id)
-        .outerjoin(R, on_shift)
         .where(
             OnCallShift.role == "primary",
             OnCallShift.starts_at < scope.end,
             OnCallShift.ends_at > scope.start,
         )
-        .group_by(OnCallShift.id, Worker.name, OnCallShift.starts_at, OnCallShift.ends_at)
         .order_by(OnCallShift.starts_at, OnCallShift.id)
     )
     return [(i, n, s, e, int(c), int(a)) for i, n, s, e, c, a in session.execute(query)]

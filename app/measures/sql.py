@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, Numeric, String, and_, case, cast, extract, func, literal_column
+from sqlalchemy import Integer, Numeric, and_, case, cast, extract, func, literal_column
 from sqlalchemy.sql.elements import ColumnElement
 
 from models import ConversationRecord
@@ -67,18 +67,31 @@ class Dialect:
             return earlier
         return func.strftime("%Y-%m-%d %H:%M:%f", moment, "-12 months")
 
+    def summer_offset(self, moment: Any) -> ColumnElement[Any]:
+        """SQLite: 1 when London is on summer time at the instant, else 0."""
+        return case(
+            *[
+                (and_(moment >= begins, moment < ends), 1)
+                for begins, ends in summer_time_spans(self.start, self.end)
+            ],
+            else_=0,
+        )
+
     def local(self, moment: Any) -> ColumnElement[Any]:
         """The instant as London wall-clock time."""
         if self.postgres:
             return func.timezone("Europe/London", moment)
-        offset = case(
-            *[
-                (and_(moment >= begins, moment < ends), "+1 hours")
-                for begins, ends in summer_time_spans(self.start, self.end)
-            ],
-            else_="+0 hours",
+        return func.datetime(moment, func.printf("+%d hours", self.summer_offset(moment)))
+
+    def utc_hour_of_week(self, moment: Any) -> tuple[ColumnElement[Any], ...]:
+        """SQLite: (UTC weekday, 0 for Sunday; UTC hour; summer-time offset). Grouping on
+        these and shifting the few groups to London time costs far less than turning every
+        row into London time first."""
+        return (
+            cast(func.strftime("%w", moment), Integer),
+            cast(func.substr(moment, 12, 2), Integer),
+            self.summer_offset(moment),
         )
-        return func.datetime(moment, offset)
 
     def local_day(self, moment: Any) -> ColumnElement[Any]:
         """The London date, as YYYY-MM-DD text."""
@@ -104,10 +117,3 @@ class Dialect:
         if self.postgres:
             return func.json_array_length(func.json_extract_path(plan, "steps"))
         return func.json_array_length(plan, "$.steps")
-
-    def answered_step_kind(self) -> ColumnElement[Any]:
-        """The kind of the step that answered (duty, primary, backup, fallback), or null."""
-        plan, step = ConversationRecord.plan, ConversationRecord.answered_step
-        if self.postgres:
-            return func.json_extract_path_text(plan, "steps", cast(step, String), "kind")
-        return func.json_extract(plan, func.printf("$.steps[%d].kind", step))
