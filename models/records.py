@@ -37,6 +37,14 @@ class RecordChild(Base):
     __table_args__ = (
         Index("ix_record_children_name_dob", "name_key", "date_of_birth"),
         Index("ix_record_children_reference_key", "reference_key"),
+        # Migration 0006: the measures' re-referral pass reads the children from it alone.
+        Index(
+            "ix_record_children_measures",
+            "record_id",
+            "name_key",
+            "date_of_birth",
+            "reference_key",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

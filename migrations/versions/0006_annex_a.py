@@ -38,9 +38,15 @@ def upgrade() -> None:
         MEASURES_COLUMNS,
     )
     op.create_index("ix_call_legs_record_worker", "call_legs", ["record_id", "worker_id"])
+    op.create_index(
+        "ix_record_children_measures",
+        "record_children",
+        ["record_id", "name_key", "date_of_birth", "reference_key"],
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_record_children_measures", table_name="record_children")
     op.drop_index("ix_call_legs_record_worker", table_name="call_legs")
     op.drop_index("ix_conversation_records_measures", table_name="conversation_records")
     with op.batch_alter_table("record_children") as batch:
