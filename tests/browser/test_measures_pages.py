@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from app.demo import seed_demo
 from models.db import make_engine, make_session_factory
 from models.queries import add_override
 from telephony.simulator import simulate_call
@@ -188,3 +189,27 @@ def test_the_record_asks_annex_a_fields_and_the_return_carries_them(
     text = download.value.path().read_text()
     assert text.splitlines()[1].split(",")[1:4] == ["a) Male", "MOTH", "04/05/2017"]
     assert text.splitlines()[1].endswith(",3C")
+
+
+def test_the_demo_fills_insight_with_a_few_months(
+    server: Server, new_page: Callable[..., Page]
+) -> None:
+    engine = make_engine(server.database_url)
+    try:
+        with make_session_factory(engine).begin() as session:
+            summary = seed_demo(session, datetime.now(UTC))
+    finally:
+        engine.dispose()
+    assert summary.history_calls > 1000
+    manager = make_account(server.database_url, "mo.manager", "manager")
+    page = new_page()
+    sign_in(page, server, manager)
+    page.goto(server.url + "/insight")
+    assert int(key_figure(page, "Calls that reached a line")) > 200
+    assert key_figure(page, "Re-referral rate").endswith("%")
+    expect(page.locator("#shift-load")).to_contain_text("Jo Whitfield")
+    assert_accessible(page, "/insight over the demo's history")
+    screenshot(page, "insight")
+    page.goto(server.url + "/wallboard")
+    expect(page.locator('[data-line="public"] [data-figure="offered"] dd')).not_to_have_text("")
+    assert_accessible(page, "the wallboard over the demo's history")
