@@ -22,6 +22,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    union,
 )
 from sqlalchemy.orm import Session
 
@@ -279,70 +280,61 @@ def outcome_figures(
 
 
 def _repeated(
-    session: Session, sql: Dialect, scope: Scope, grouping: Grouping
-) -> dict[Any, dict[str, int]]:
+    session: Session, sql: Dialect, scope: Scope, grouping: Grouping, referrals_only: bool
+) -> dict[Any, int]:
     """Records in the scope about a child named in an earlier record of the 12 months
-    before (``repeat_contacts``), and referrals about a child referred in those 12 months
-    (``re_referrals``), each record counted once.
+    before (an earlier referral, for ``referrals_only``), counted once each.
+
+    Each way of matching is a pass in time order over only the rows it can match (children
+    with a name and date of birth; with a reference; referrals only for re-referrals), so
+    each sort is as small as it can be.
 
     A child is the same child on name and date of birth, or on the case reference, as the
-    record page's flag has it. Each is a pass in time order per child (LAG), over the
-    stretch and the year before it: a few sorts rather than a look-up per record.
+    record page's flag has it. Each way is one pass in time order per child (LAG), not a
+    look-up per record, so a year costs a sort rather than fifty thousand searches.
     """
     child = RecordChild
-    is_referral = case((R.outcome.in_(REFERRAL_OUTCOMES), 1), else_=0)
-    by_name = (child.name_key, child.date_of_birth)
-    by_reference = (child.reference_key,)
-    order = (R.started_at, R.id)
-    columns: list[Any] = [
-        R.id.label("id"),
-        R.started_at.label("started_at"),
-        R.line_id.label("line_id"),
-        R.period.label("period"),
-        is_referral.label("referral"),
-        and_(child.name_key != "", child.date_of_birth.is_not(None)).label("named"),
-        child.reference_key.is_not(None).label("referenced"),
-    ]
-    for name, keys in (("name", by_name), ("ref", by_reference)):
-        for suffix, partition in (("", keys), ("_referral", (*keys, is_referral))):
-            at = func.lag(R.started_at).over(partition_by=partition, order_by=order)
-            other = func.lag(R.id).over(partition_by=partition, order_by=order)
-            columns += [at.label(f"{name}{suffix}_at"), other.label(f"{name}{suffix}_id")]
-    ordered = (
-        select(*columns)
-        .select_from(R)
-        .join(child, child.record_id == R.id)
-        .where(R.started_at >= year_before(scope.start), R.started_at < scope.end)
-        .subquery()
-    )
-    c = ordered.c
-
-    def earlier(name: str, present: Any) -> ColumnElement[bool]:
-        at, other = getattr(c, f"{name}_at"), getattr(c, f"{name}_id")
-        return and_(present, other != c.id, at >= sql.year_before(c.started_at))
-
-    repeat = or_(earlier("name", c.named), earlier("ref", c.referenced))
-    re_referral = and_(
-        c.referral == 1,
-        or_(earlier("name_referral", c.named), earlier("ref_referral", c.referenced)),
-    )
-    counted = [c.started_at >= scope.start]
-    if scope.line_id is not None:
-        counted.append(c.line_id == scope.line_id)
-    if scope.period is not None:
-        counted.append(c.period == scope.period)
-    group = _group(sql, grouping, c.started_at, c.line_id)
-    query = (
-        select(
-            group,
-            func.count(distinct(case((repeat, c.id)))).label("repeat_contacts"),
-            func.count(distinct(case((re_referral, c.id)))).label("re_referrals"),
+    window = [R.started_at >= year_before(scope.start), R.started_at < scope.end]
+    if referrals_only:
+        window.append(R.outcome.in_(REFERRAL_OUTCOMES))
+    matches = (
+        ((child.name_key, child.date_of_birth),
+         and_(child.name_key != "", child.date_of_birth.is_not(None))),
+        ((child.reference_key,), child.reference_key.is_not(None)),
+    )  # fmt: skip
+    flagged = []
+    for keys, present in matches:
+        order = (R.started_at, R.id)
+        ordered = (
+            select(
+                R.id.label("id"),
+                R.started_at.label("started_at"),
+                R.line_id.label("line_id"),
+                R.period.label("period"),
+                func.lag(R.started_at).over(partition_by=keys, order_by=order).label("before"),
+                func.lag(R.id).over(partition_by=keys, order_by=order).label("before_id"),
+            )
+            .select_from(R)
+            .join(child, child.record_id == R.id)
+            .where(*window, present)
+            .subquery()
         )
-        .where(*counted)
-        .group_by(*_keys(group, grouping))
-    )
-    return {row[0]: {"repeat_contacts": int(row[1]), "re_referrals": int(row[2])}
-            for row in session.execute(query)}  # fmt: skip
+        counted = [
+            ordered.c.before_id != ordered.c.id,
+            ordered.c.before >= sql.year_before(ordered.c.started_at),
+            ordered.c.started_at >= scope.start,
+        ]
+        if scope.line_id is not None:
+            counted.append(ordered.c.line_id == scope.line_id)
+        if scope.period is not None:
+            counted.append(ordered.c.period == scope.period)
+        flagged.append(
+            select(ordered.c.id, ordered.c.started_at, ordered.c.line_id).where(*counted)
+        )
+    found = union(*flagged).subquery()
+    group = _group(sql, grouping, found.c.started_at, found.c.line_id)
+    query = select(group, func.count()).select_from(found).group_by(*_keys(group, grouping))
+    return {key: int(count) for key, count in session.execute(query)}
 
 
 def referral_figures(
@@ -364,8 +356,9 @@ def referral_figures(
         .group_by(*_keys(group, grouping))
     )
     found = _rows(session, totals)
-    for key, counts in _repeated(session, sql, scope, grouping).items():
-        found.setdefault(key, {"group": key}).update(counts)
+    for name, referrals_only in (("re_referrals", True), ("repeat_contacts", False)):
+        for key, count in _repeated(session, sql, scope, grouping, referrals_only).items():
+            found.setdefault(key, {"group": key})[name] = count
     return found
 
 
