@@ -224,6 +224,7 @@ def _written_up(
     out.add(RecordChild, {
         "id": ids.child, "record_id": row["id"], "position": 0, "name_key": child["key"],
         "date_of_birth": born, "reference_key": None, "gender": gender, "ethnicity": ethnicity,
+        "started_at": row["started_at"],
     })  # fmt: skip
     ids.child += 1
     completed = ended + timedelta(minutes=rng.lognormvariate(4.0, 1.2))

@@ -37,7 +37,8 @@ class RecordChild(Base):
     __table_args__ = (
         Index("ix_record_children_name_dob", "name_key", "date_of_birth"),
         Index("ix_record_children_reference_key", "reference_key"),
-        # Migration 0006: the measures' re-referral pass reads the children from it alone.
+        # Migration 0006: the measures read the children, and their earlier contacts, from
+        # these alone.
         Index(
             "ix_record_children_measures",
             "record_id",
@@ -45,6 +46,8 @@ class RecordChild(Base):
             "date_of_birth",
             "reference_key",
         ),
+        Index("ix_record_children_name_dob_started", "name_key", "date_of_birth", "started_at"),
+        Index("ix_record_children_reference_started", "reference_key", "started_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,6 +59,9 @@ class RecordChild(Base):
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     reference_key: Mapped[str | None] = mapped_column(String(REFERENCE_KEY_LENGTH))
     # Migration 0006, for Annex A's List 1: as the worker recorded them, else null.
+    # started_at is the record's (it never changes), so the measures find a child's
+    # earlier contacts from an index alone.
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     gender: Mapped[str | None] = mapped_column(String(16))
     ethnicity: Mapped[str | None] = mapped_column(String(8))
     approximate_age: Mapped[int | None] = mapped_column(Integer)
@@ -126,6 +132,9 @@ def child_keys(children: list[dict[str, Any]]) -> list[ChildKey]:
 def index_children(session: Session, record_id: int, children: list[dict[str, Any]]) -> None:
     """Replace the record's rows in ``record_children`` with the children it now names."""
     session.execute(delete(RecordChild).where(RecordChild.record_id == record_id))
+    started_at = session.scalar(
+        select(ConversationRecord.started_at).where(ConversationRecord.id == record_id)
+    )
     rows = [
         {
             "record_id": record_id,
@@ -133,6 +142,7 @@ def index_children(session: Session, record_id: int, children: list[dict[str, An
             "name_key": key.name,
             "date_of_birth": key.date_of_birth,
             "reference_key": key.reference,
+            "started_at": started_at,
             "gender": child.get("gender") or None,
             "ethnicity": child.get("ethnicity") or None,
             "approximate_age": child.get("approximate_age"),

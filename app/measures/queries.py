@@ -18,17 +18,18 @@ from sqlalchemy import (
     and_,
     case,
     distinct,
+    exists,
     func,
+    literal,
     literal_column,
     or_,
     select,
-    union,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.measures.sql import Dialect
 from models import CallbackTask, CallLeg, ConversationRecord, OnCallShift, Worker
-from models.records import RecordChild, year_before
+from models.records import RecordChild
 
 Grouping = Literal["all", "day", "line"]
 REFERRAL_OUTCOMES = ("social_work_assessment", "strategy_discussion")
@@ -285,55 +286,57 @@ def _repeated(
     """Records in the scope about a child named in an earlier record of the 12 months
     before (an earlier referral, for ``referrals_only``), counted once each.
 
-    Each way of matching is a pass in time order over only the rows it can match (children
-    with a name and date of birth; with a reference; referrals only for re-referrals), so
-    each sort is as small as it can be.
-
     A child is the same child on name and date of birth, or on the case reference, as the
-    record page's flag has it. Each way is one pass in time order per child (LAG), not a
-    look-up per record, so a year costs a sort rather than fifty thousand searches.
+    record page's flag has it. The children's index holds each record's start, so each
+    earlier contact is found by an index seek alone; only a re-referral's candidates are
+    looked up to see whether they were referrals.
     """
-    child = RecordChild
-    window = [R.started_at >= year_before(scope.start), R.started_at < scope.end]
-    if referrals_only:
-        window.append(R.outcome.in_(REFERRAL_OUTCOMES))
-    matches = (
-        ((child.name_key, child.date_of_birth),
-         and_(child.name_key != "", child.date_of_birth.is_not(None))),
-        ((child.reference_key,), child.reference_key.is_not(None)),
-    )  # fmt: skip
-    flagged = []
-    for keys, present in matches:
-        order = (R.started_at, R.id)
-        ordered = (
-            select(
-                R.id.label("id"),
-                R.started_at.label("started_at"),
-                R.line_id.label("line_id"),
-                R.period.label("period"),
-                func.lag(R.started_at).over(partition_by=keys, order_by=order).label("before"),
-                func.lag(R.id).over(partition_by=keys, order_by=order).label("before_id"),
+    child, other = aliased(RecordChild), aliased(RecordChild)
+
+    def earlier(match: ColumnElement[bool]) -> ColumnElement[bool]:
+        query = (
+            select(literal(1))
+            .select_from(other)
+            .where(
+                match,
+                other.started_at < child.started_at,
+                other.started_at >= sql.year_before(child.started_at),
             )
-            .select_from(R)
-            .join(child, child.record_id == R.id)
-            .where(*window, present)
-            .subquery()
         )
-        counted = [
-            ordered.c.before_id != ordered.c.id,
-            ordered.c.before >= sql.year_before(ordered.c.started_at),
-            ordered.c.started_at >= scope.start,
-        ]
-        if scope.line_id is not None:
-            counted.append(ordered.c.line_id == scope.line_id)
-        if scope.period is not None:
-            counted.append(ordered.c.period == scope.period)
-        flagged.append(
-            select(ordered.c.id, ordered.c.started_at, ordered.c.line_id).where(*counted)
-        )
-    found = union(*flagged).subquery()
-    group = _group(sql, grouping, found.c.started_at, found.c.line_id)
-    query = select(group, func.count()).select_from(found).group_by(*_keys(group, grouping))
+        if referrals_only:
+            before = aliased(ConversationRecord)
+            query = query.join(before, before.id == other.record_id).where(
+                before.outcome.in_(REFERRAL_OUTCOMES)
+            )
+        return exists(query)
+
+    same_child = or_(
+        and_(
+            child.name_key != "",
+            child.date_of_birth.is_not(None),
+            earlier(
+                and_(
+                    other.name_key == child.name_key,
+                    other.date_of_birth == child.date_of_birth,
+                )
+            ),
+        ),
+        and_(
+            child.reference_key.is_not(None),
+            earlier(other.reference_key == child.reference_key),
+        ),
+    )
+    where = [*scope.where(), same_child]
+    if referrals_only:
+        where.append(R.outcome.in_(REFERRAL_OUTCOMES))
+    group = _group(sql, grouping)
+    query = (
+        select(group, func.count(distinct(R.id)))
+        .select_from(R)
+        .join(child, child.record_id == R.id)
+        .where(*where)
+        .group_by(*_keys(group, grouping))
+    )
     return {key: int(count) for key, count in session.execute(query)}
 
 
