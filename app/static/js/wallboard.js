@@ -29,7 +29,7 @@ export function duration(seconds) {
 }
 
 function percent(rate) {
-  return rate === null || rate === undefined ? "No answers yet" : `${Math.round(rate * 100)}%`;
+  return rate === null || rate === undefined ? "None yet" : `${Math.round(rate * 100)}%`;
 }
 
 function figure(name, value, key, alert = false) {
