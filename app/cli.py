@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 import migrations
 from app import accounts
 from app.auth import Role as AccountRole
-from app.demo import DEMO_PASSWORD, seed_demo, seed_demo_accounts
+from app.demo import DEMO_PASSWORD, HISTORY_DAYS, seed_demo, seed_demo_accounts
 from app.errors import AppError, Invalid
 from app.fallback_cli import add_fallback_function_command
 from app.journal_cli import add_journal_commands
@@ -235,6 +235,10 @@ def _seed_and_describe(session: Session) -> None:
             f"On-call cover: {summary.shift_count} shifts (primary and backup) for every "
             f"out-of-hours window from {format_local(summary.cover_start)} "
             f"to {format_local(summary.cover_end)}."
+        )
+        print(
+            f"Call history: {summary.history_calls} past calls over {HISTORY_DAYS} days, "
+            "with records, callbacks and outcomes, for /insight and /wallboard."
         )
     else:
         print("Demo: workers already exist, nothing seeded.")

@@ -13,10 +13,14 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.demo_history import seed_history, staff_of
 from models import queries
 from routing import DEFAULT_LINES, LONDON, Role, out_of_hours_windows
 
 COVER_DAYS = 56
+# Four months of past calls, so Insight and the wallboard show something at once.
+HISTORY_DAYS = 120
+HISTORY_CALLS_PER_WEEKDAY = 30
 
 # name, phone, duty lines (empty: on call only)
 DUTY_WORKERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -49,6 +53,7 @@ class DemoSummary:
     shift_count: int
     cover_start: datetime | None
     cover_end: datetime | None
+    history_calls: int = 0
 
 
 def cover_period(now: datetime) -> tuple[datetime, datetime]:
@@ -66,10 +71,12 @@ def seed_demo(session: Session, now: datetime) -> DemoSummary:
             seeded=False, workers=(), shift_count=0, cover_start=None, cover_end=None
         )
     seeded: list[DemoWorker] = []
+    duty_ids = []
     for name, phone, lines in DUTY_WORKERS:
         worker = queries.add_worker(session, name, phone, lines)
         queries.set_availability(session, worker, True)
         seeded.append(DemoWorker(name, worker.phone, lines, on_call=False))
+        duty_ids.append((worker.id, lines))
     on_call = []
     for name, phone in ONCALL_WORKERS:
         worker = queries.add_worker(session, name, phone, ())
@@ -89,12 +96,20 @@ def seed_demo(session: Session, now: datetime) -> DemoSummary:
         queries.add_shift(session, primary, Role.PRIMARY, window_start, window_end)
         queries.add_shift(session, backup, Role.BACKUP, window_start, window_end)
         shift_count += 2
+    history = seed_history(
+        session,
+        now,
+        HISTORY_DAYS,
+        HISTORY_CALLS_PER_WEEKDAY,
+        staff_of(duty_ids, [w.id for w in on_call]),
+    )
     return DemoSummary(
         seeded=True,
         workers=tuple(seeded),
         shift_count=shift_count,
         cover_start=start,
         cover_end=end,
+        history_calls=history,
     )
 
 

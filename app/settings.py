@@ -73,6 +73,13 @@ class Settings(BaseSettings):
     sweep_interval_seconds: float = 60.0
     sweep_ask_after_minutes: int = 30
     sweep_give_up_after_minutes: int = 300
+    # The measures' thresholds (issue 9): an answer within 60 s is within target (as NHS
+    # 111 measures it); a caller gone within 30 s is a short abandon; a missed call is
+    # called back within 2 hours in hours, 30 minutes out of hours.
+    answer_target_seconds: int = 60
+    short_abandon_seconds: int = 30
+    callback_target_in_hours_minutes: int = 120
+    callback_target_out_of_hours_minutes: int = 30
 
     @field_validator("public_base_url")
     @classmethod
@@ -108,6 +115,10 @@ class Settings(BaseSettings):
         "worker_threads",
         "sweep_ask_after_minutes",
         "sweep_give_up_after_minutes",
+        "answer_target_seconds",
+        "short_abandon_seconds",
+        "callback_target_in_hours_minutes",
+        "callback_target_out_of_hours_minutes",
     )
     @classmethod
     def _positive(cls, value: int) -> int:

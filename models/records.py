@@ -37,6 +37,17 @@ class RecordChild(Base):
     __table_args__ = (
         Index("ix_record_children_name_dob", "name_key", "date_of_birth"),
         Index("ix_record_children_reference_key", "reference_key"),
+        # Migration 0006: the measures read the children, and their earlier contacts, from
+        # these alone.
+        Index(
+            "ix_record_children_measures",
+            "record_id",
+            "name_key",
+            "date_of_birth",
+            "reference_key",
+        ),
+        Index("ix_record_children_name_dob_started", "name_key", "date_of_birth", "started_at"),
+        Index("ix_record_children_reference_started", "reference_key", "started_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,6 +58,13 @@ class RecordChild(Base):
     name_key: Mapped[str] = mapped_column(String(NAME_KEY_LENGTH))
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     reference_key: Mapped[str | None] = mapped_column(String(REFERENCE_KEY_LENGTH))
+    # Migration 0006, for Annex A's List 1: as the worker recorded them, else null.
+    # started_at is the record's (it never changes), so the measures find a child's
+    # earlier contacts from an index alone.
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    gender: Mapped[str | None] = mapped_column(String(16))
+    ethnicity: Mapped[str | None] = mapped_column(String(8))
+    approximate_age: Mapped[int | None] = mapped_column(Integer)
 
 
 class RecordAddendum(Base):
@@ -114,6 +132,9 @@ def child_keys(children: list[dict[str, Any]]) -> list[ChildKey]:
 def index_children(session: Session, record_id: int, children: list[dict[str, Any]]) -> None:
     """Replace the record's rows in ``record_children`` with the children it now names."""
     session.execute(delete(RecordChild).where(RecordChild.record_id == record_id))
+    started_at = session.scalar(
+        select(ConversationRecord.started_at).where(ConversationRecord.id == record_id)
+    )
     rows = [
         {
             "record_id": record_id,
@@ -121,8 +142,12 @@ def index_children(session: Session, record_id: int, children: list[dict[str, An
             "name_key": key.name,
             "date_of_birth": key.date_of_birth,
             "reference_key": key.reference,
+            "started_at": started_at,
+            "gender": child.get("gender") or None,
+            "ethnicity": child.get("ethnicity") or None,
+            "approximate_age": child.get("approximate_age"),
         }
-        for position, key in enumerate(child_keys(children))
+        for position, (key, child) in enumerate(zip(child_keys(children), children, strict=True))
         if key.name or key.reference
     ]
     if rows:

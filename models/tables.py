@@ -150,6 +150,14 @@ class ConversationRecord(Base):
     """One call to a line and what is written about it."""
 
     __tablename__ = "conversation_records"
+    __table_args__ = (
+        # Migration 0006: the measures read a stretch of calls from this index alone.
+        Index(
+            "ix_conversation_records_measures",
+            "started_at", "line_id", "period", "answered_step", "accepted_worker_id",
+            "answered_at", "ended_at", "current_step", "outcome", "completed_at",
+        ),
+    )  # fmt: skip
 
     id: Mapped[int] = mapped_column(primary_key=True)
     call_sid: Mapped[str] = mapped_column(String(64), unique=True)
@@ -184,6 +192,8 @@ class ConversationRecord(Base):
     completed_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Migration 0005: the sweep found the call's end lost and Twilio could not confirm it.
     end_unconfirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Migration 0006: Annex A's contact source code, from the record's caller section.
+    contact_source: Mapped[str | None] = mapped_column(String(4))
 
     line: Mapped[Line] = relationship(lazy="joined", innerjoin=True)
     accepted_worker: Mapped[Worker | None] = relationship(
@@ -203,6 +213,8 @@ class CallLeg(Base):
     __tablename__ = "call_legs"
     __table_args__ = (
         UniqueConstraint("record_id", "step", "number", name="uq_call_legs_one_per_step"),
+        # Migration 0006: who was rung for each call, for the measures' load per worker.
+        Index("ix_call_legs_record_worker", "record_id", "worker_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -70,6 +70,18 @@ class ConsentAnswer(StrEnum):
     NOT_SOUGHT = "not_sought"
 
 
+# Annex A's codes (List 1): who the contact came from, the child's gender and ethnicity.
+ContactSource = Literal[
+    "1A", "1B", "1C", "1D", "2A", "2B", "3A", "3B", "3C", "3D", "3E", "3F",
+    "4", "5A", "5B", "5C", "5D", "6", "7", "8", "9", "10",
+]  # fmt: skip
+Gender = Literal["male", "female", "not_stated", "neither"]
+Ethnicity = Literal[
+    "WBRI", "WIRI", "WIRT", "WOTH", "WROM", "MWBC", "MWBA", "MWAS", "MOTH", "AIND",
+    "APKN", "ABAN", "AOTH", "BCRB", "BAFR", "BOTH", "CHNE", "OOTH", "REFU", "NOBT",
+]  # fmt: skip
+
+
 def _phone(value: str | None) -> str | None:
     if value is None or value == "":
         return None
@@ -98,6 +110,9 @@ class CallerSection(_Section):
     consent_to_contact: bool | None = Field(
         None, description="Whether the caller agrees to be contacted again."
     )
+    contact_source: ContactSource | None = Field(
+        None, description="Annex A's contact source code (1A family ... 6 police ... 10 unknown)."
+    )
 
 
 class Child(_Section):
@@ -108,6 +123,8 @@ class Child(_Section):
     postcode: str = Field("", max_length=10)
     school: str = Field("", max_length=160, description="School or setting.")
     reference: str = Field("", max_length=64, description="A case or LCS reference, if any.")
+    gender: Gender | None = Field(None, description="Optional; for Annex A.")
+    ethnicity: Ethnicity | None = Field(None, description="Optional; Annex A's census code.")
 
 
 class HouseholdMember(_Section):

@@ -144,6 +144,8 @@ def apply_update(
     record.content = new_content
     record.content_versions = versions
     record.updated_at = now
+    if "caller" in changed:  # kept in a column for Annex A's return (migration 0006)
+        record.contact_source = new_content["caller"].get("contact_source")
     if "household" in changed:
         index_children(session, record.id, new_content["household"].get("children", []))
     return {

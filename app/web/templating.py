@@ -25,6 +25,8 @@ NAVIGATION: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Desk", "/desk", ("worker",)),
     ("Records", "/records", ("worker", "manager")),
     ("Rota", "/rota", ("coordinator",)),
+    ("Insight", "/insight", ("manager", "coordinator")),
+    ("Wallboard", "/wallboard", ("manager", "coordinator", "worker")),
     ("Users", "/admin/users", ("admin",)),
 )
 

@@ -85,10 +85,19 @@ EXPECTED: dict[str, frozenset[Role] | str] = {
     "GET /api/callbacks": frozenset({W, M}),
     "POST /api/callbacks/{task_id}/claim": frozenset({W}),
     "POST /api/callbacks/{task_id}/complete": frozenset({W}),
+    # The measures (issue 9): managers; coordinators read the load their rota carries; the
+    # duty room's wallboard (no caller, no child) for everyone who works there.
+    "GET /api/measures": frozenset({M}),
+    "GET /api/measures.csv": frozenset({M}),
+    "GET /api/measures/load": frozenset({M, C}),
+    "GET /api/wallboard": frozenset({M, C, W}),
+    "GET /api/wallboard/stream": frozenset({M, C, W}),
+    "GET /api/annex-a/list-1.csv": frozenset({M}),
+    "GET /api/annex-a/list-1.xlsx": frozenset({M}),
 }
 
 # Streams answer for ever once let in; for them only the refusals are walked.
-STREAMS = {"GET /api/events"}
+STREAMS = {"GET /api/events", "GET /api/wallboard/stream"}
 
 
 def routes_by_key() -> dict[str, APIRoute]:

@@ -31,6 +31,34 @@ const AGENCIES = [
   ["police", "Police"], ["health", "Health"], ["education", "Education"],
   ["childrens_social_care", "Children's social care"], ["other", "Other"],
 ];
+// Annex A's codes (Ofsted's List 1), shown in words: the contact's source, a child's
+// gender and ethnicity (the census codes).
+const CONTACT_SOURCES = [
+  ["1A", "Family member, relative or carer"], ["1B", "Acquaintance (neighbour, childminder)"],
+  ["1C", "The child themself"], ["1D", "Other individual (a stranger)"], ["2A", "School"],
+  ["2B", "Education services"], ["3A", "Health: GP"], ["3B", "Health: health visitor"],
+  ["3C", "Health: school nurse"], ["3D", "Health: other primary health services"],
+  ["3E", "Health: A&E"], ["3F", "Health: other (hospice...)"],
+  ["4", "Housing (council or housing association)"],
+  ["5A", "Local authority: social care (adults' social care...)"],
+  ["5B", "Local authority: other internal (youth offending...)"],
+  ["5C", "Local authority: external (another council's services)"],
+  ["5D", "Local authority: early help"], ["6", "Police"],
+  ["7", "Other legal agency (courts, probation, immigration, Cafcass, prison)"],
+  ["8", "Other (children's centres, independent providers, voluntary organisations)"],
+  ["9", "Anonymous"], ["10", "Unknown"],
+];
+const GENDERS = [["male", "Male"], ["female", "Female"], ["not_stated", "Not stated or recorded"], ["neither", "Neither"]];
+const ETHNICITIES = [
+  ["WBRI", "White British"], ["WIRI", "White Irish"], ["WIRT", "Traveller of Irish heritage"],
+  ["WOTH", "Any other White background"], ["WROM", "Gypsy or Roma"],
+  ["MWBC", "White and Black Caribbean"], ["MWBA", "White and Black African"],
+  ["MWAS", "White and Asian"], ["MOTH", "Any other Mixed background"], ["AIND", "Indian"],
+  ["APKN", "Pakistani"], ["ABAN", "Bangladeshi"], ["AOTH", "Any other Asian background"],
+  ["BCRB", "Caribbean"], ["BAFR", "African"], ["BOTH", "Any other Black background"],
+  ["CHNE", "Chinese"], ["OOTH", "Any other ethnic group"], ["REFU", "Refused"],
+  ["NOBT", "Information not yet obtained"],
+];
 const CHECK_STATUS = [["agreed", "Agreed"], ["requested", "Requested"], ["done", "Done"], ["not_needed", "Not needed"]];
 
 // The form, section by section (DOMAIN.md: what a conversation record holds). Field ids
@@ -45,6 +73,7 @@ const SECTIONS = [
     { name: "relationship", label: "Relationship to the child", hint: "For members of the public.", max: 120 },
     { name: "contact_number", label: "Number to call back on", type: "tel", max: 32, short: true },
     { name: "consent_to_contact", label: "May the caller be contacted again?", type: "yesno" },
+    { name: "contact_source", label: "Where the contact comes from", hint: "As Ofsted's Annex A return counts it.", type: "select", options: CONTACT_SOURCES },
   ] },
   { key: "household", legend: "Children and household", fields: [
     { name: "children", label: "Children", type: "list", item: "Child", add: "Add a child", fields: [
@@ -55,6 +84,8 @@ const SECTIONS = [
       { name: "postcode", label: "Postcode", max: 10, short: true },
       { name: "school", label: "School or setting", max: 160 },
       { name: "reference", label: "Reference", hint: "A case reference, if there is one.", max: 64, short: true },
+      { name: "gender", label: "Gender", hint: "Optional.", type: "select", options: GENDERS },
+      { name: "ethnicity", label: "Ethnicity", hint: "Optional.", type: "select", options: ETHNICITIES },
     ] },
     { name: "others", label: "Other people in the household", type: "list", item: "Person", add: "Add a person in the household", fields: [
       { name: "name", label: "Name", max: 120 },
