@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth import Role, hash_password
+from app.auth import StaffRole, hash_password
 from app.errors import Conflict, Invalid
 from models import User, Worker
 
@@ -30,7 +30,7 @@ def check_worker_link(
 ) -> None:
     """A social worker's account names the worker calls are routed to; one account each."""
     if worker_id is None:
-        if Role.WORKER in set(roles):
+        if StaffRole.WORKER in set(roles):
             raise Invalid("worker_id", "a social worker's account must be linked to a worker")
         return
     if session.get(Worker, worker_id) is None:
@@ -46,12 +46,12 @@ def create_user(
     username: str,
     display_name: str,
     password: str,
-    roles: Iterable[Role],
+    roles: Iterable[StaffRole],
     worker_id: int | None,
     now: datetime,
 ) -> User:
     """A new account; raises Invalid or Conflict and adds nothing when the input is wrong."""
-    role_names = {Role(role).value for role in roles}
+    role_names = {StaffRole(role).value for role in roles}
     if not role_names:
         raise Invalid("roles", "give at least one role")
     if not re.fullmatch(USERNAME, username):

@@ -46,7 +46,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
-class Role(StrEnum):
+class StaffRole(StrEnum):
     WORKER = "worker"
     COORDINATOR = "coordinator"
     MANAGER = "manager"
@@ -58,12 +58,12 @@ class Principal:
     user_id: int
     username: str
     display_name: str
-    roles: frozenset[Role]
+    roles: frozenset[StaffRole]
     worker_id: int | None
     via: str  # "session" or "token"
     csrf_token: str | None = None
 
-    def has(self, *roles: Role) -> bool:
+    def has(self, *roles: StaffRole) -> bool:
         return not self.roles.isdisjoint(roles)
 
 
@@ -87,7 +87,7 @@ def principal_of(user: User, via: str, csrf_token: str | None = None) -> Princip
         user_id=user.id,
         username=user.username,
         display_name=user.display_name,
-        roles=frozenset(Role(role) for role in user.roles),
+        roles=frozenset(StaffRole(role) for role in user.roles),
         worker_id=user.worker_id,
         via=via,
         csrf_token=csrf_token,
@@ -225,7 +225,7 @@ def identify(request: Request, session: Session, now: datetime) -> Principal | N
     return None
 
 
-def require(*roles: Role) -> Callable[..., Principal]:
+def require(*roles: StaffRole) -> Callable[..., Principal]:
     """A dependency: the caller must be signed in and hold one of ``roles``."""
     allowed = frozenset(roles)
     if not allowed:
@@ -249,7 +249,7 @@ def require(*roles: Role) -> Callable[..., Principal]:
     return dependency
 
 
-AnyRole = Annotated[Principal, Depends(require(*Role))]
+AnyRole = Annotated[Principal, Depends(require(*StaffRole))]
 
 
 def public(reason: str) -> Any:
@@ -273,9 +273,9 @@ def is_public(route: APIRoute) -> bool:
     return False
 
 
-def allowed_roles(route: APIRoute) -> frozenset[Role] | None:
+def allowed_roles(route: APIRoute) -> frozenset[StaffRole] | None:
     """The roles a route's ``require`` names, or None when it has none."""
-    found: frozenset[Role] | None = None
+    found: frozenset[StaffRole] | None = None
     stack = list(route.dependant.dependencies)
     while stack:
         dependant = stack.pop()

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 import migrations
 from app import accounts
-from app.auth import Role as AccountRole
+from app.auth import StaffRole
 from app.demo import DEMO_PASSWORD, seed_demo, seed_demo_accounts
 from app.errors import AppError, Invalid
 from app.rota_cli import add_rota_commands
@@ -35,7 +35,7 @@ from app.settings import Settings
 from models import HoursOverride, OnCallShift, User, Worker, queries, utcnow
 from models.db import make_engine, make_session_factory
 from models.queries import InvalidInput
-from routing import LONDON, OverrideMode, Role
+from routing import LONDON, OnCallRole, OverrideMode
 
 log = logging.getLogger("dutyline.cli")
 
@@ -308,7 +308,7 @@ def cmd_oncall_list(settings: Settings, args: argparse.Namespace) -> int:
         raise CliError("--to must be after --from")
     with _session(settings) as session:
         rows = [_shift_row(s) for s in queries.shifts_between(session, start, end)]
-        gaps = {role: queries.uncovered_windows(session, start, end, role) for role in Role}
+        gaps = {role: queries.uncovered_windows(session, start, end, role) for role in OnCallRole}
     print(f"On-call shifts from {format_local(start)} to {format_local(end)}:")
     if rows:
         _table(("id", "start", "end", "hours", "role", "worker"), rows)
@@ -465,7 +465,7 @@ def cmd_users_create(settings: Settings, args: argparse.Namespace) -> int:
                 username=args.username,
                 display_name=args.display_name or args.username,
                 password=password,
-                roles=[AccountRole(role) for role in args.role],
+                roles=[StaffRole(role) for role in args.role],
                 worker_id=worker_id,
                 now=utcnow(),
             )
@@ -533,7 +533,7 @@ def build_parser() -> argparse.ArgumentParser:
         "add", help="add an on-call shift", description=f"Add an on-call shift. {TIME_HELP}"
     )
     shift.add_argument("--worker", required=True, metavar="NAME_OR_ID")
-    shift.add_argument("--role", required=True, choices=[r.value for r in Role])
+    shift.add_argument("--role", required=True, choices=[r.value for r in OnCallRole])
     shift.add_argument("--start", required=True, help="start, included (see above)")
     shift.add_argument("--end", required=True, help="end, excluded (see above)")
     shift.set_defaults(handler=cmd_oncall_add)
@@ -579,7 +579,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--role",
         required=True,
         action="append",
-        choices=[r.value for r in AccountRole],
+        choices=[r.value for r in StaffRole],
         help="repeat for several roles",
     )
     create.add_argument("--display-name", help="default: the username")

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import queries
-from routing import DEFAULT_LINES, LONDON, Role, out_of_hours_windows
+from routing import DEFAULT_LINES, LONDON, OnCallRole, out_of_hours_windows
 
 COVER_DAYS = 56
 
@@ -86,8 +86,8 @@ def seed_demo(session: Session, now: datetime) -> DemoSummary:
         week = (window_start.astimezone(LONDON).date() - start.date()).days // 7
         primary = on_call[week % len(on_call)]
         backup = on_call[(week + 1) % len(on_call)]
-        queries.add_shift(session, primary, Role.PRIMARY, window_start, window_end)
-        queries.add_shift(session, backup, Role.BACKUP, window_start, window_end)
+        queries.add_shift(session, primary, OnCallRole.PRIMARY, window_start, window_end)
+        queries.add_shift(session, backup, OnCallRole.BACKUP, window_start, window_end)
         shift_count += 2
     return DemoSummary(
         seeded=True,
@@ -113,7 +113,7 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, tuple[str, ...], str | None], ...] = (
 def seed_demo_accounts(session: Session, now: datetime) -> tuple[tuple[str, str], ...]:
     """Demo staff accounts, unless there are accounts already: (username, roles) pairs."""
     from app.accounts import create_user
-    from app.auth import Role as AccountRole
+    from app.auth import StaffRole
     from models import User
 
     if session.scalar(select(func.count()).select_from(User)):
@@ -128,7 +128,7 @@ def seed_demo_accounts(session: Session, now: datetime) -> tuple[tuple[str, str]
             username=username,
             display_name=display_name,
             password=DEMO_PASSWORD,
-            roles=[AccountRole(role) for role in roles],
+            roles=[StaffRole(role) for role in roles],
             worker_id=worker.id if worker else None,
             now=now,
         )

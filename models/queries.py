@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 import routing
 from models.people import set_line_availability
 from models.tables import HoursOverride, Line, OnCallShift, Worker
-from routing import OverrideMode, Role, normalise_number
+from routing import OnCallRole, OverrideMode, normalise_number
 
 NAME_MAX = 120
 REASON_MAX = 200
@@ -133,10 +133,10 @@ def add_shift(
 ) -> OnCallShift:
     """An on-call shift [starts_at, ends_at) for `worker` as primary or backup."""
     try:
-        known_role = Role(role)
+        known_role = OnCallRole(role)
     except ValueError:
         raise InvalidInput(
-            f"unknown role {role!r} (known roles: {', '.join(r.value for r in Role)})"
+            f"unknown role {role!r} (known roles: {', '.join(r.value for r in OnCallRole)})"
         ) from None
     _period(starts_at, ends_at)
     if ends_at - starts_at > OnCallShift.MAX_LENGTH:
@@ -156,7 +156,7 @@ def shifts_between(session: Session, start: datetime, end: datetime) -> list[OnC
         .where(OnCallShift.ends_at > start, OnCallShift.starts_at < end)
         .order_by(
             OnCallShift.starts_at,
-            case((OnCallShift.role == Role.PRIMARY.value, 0), else_=1),
+            case((OnCallShift.role == OnCallRole.PRIMARY.value, 0), else_=1),
             OnCallShift.id,
         )
     )
@@ -209,9 +209,9 @@ def list_overrides(session: Session, ending_after: datetime | None = None) -> li
 # The rules' view of the configuration
 
 
-def routing_lines(session: Session) -> list[routing.Line]:
+def routing_lines(session: Session) -> list[routing.RoutingLine]:
     return [
-        routing.Line(
+        routing.RoutingLine(
             key=line.key,
             name=line.name,
             number=line.number,
@@ -244,7 +244,7 @@ def routing_overrides(session: Session, start: datetime, end: datetime) -> list[
 
 
 def uncovered_windows(
-    session: Session, start: datetime, end: datetime, role: Role
+    session: Session, start: datetime, end: datetime, role: OnCallRole
 ) -> dict[tuple[datetime, datetime], list[str]]:
     """Out-of-hours time in [start, end) with no active worker on call in `role`.
 

@@ -2,7 +2,7 @@
 
 Every function only flushes; the caller owns the transaction. Bad input raises
 `RotaInvalid(field, message)` before anything is written; a missing thing `RotaNotFound`;
-an action the state does not allow `RotaConflict`. The web layer maps them to 422/404/409.
+an action the state does not allow `RotaRefused`. The web layer maps them to 422/404/409.
 Shift rows are what routing reads, so a cover or a swap edits them (splitting where needed),
 and what the coordinator sees is what callers get.
 """
@@ -31,11 +31,11 @@ from models.rota import (
     WorkerLeave,
 )
 from models.tables import OnCallShift, Worker
-from routing import Role
+from routing import OnCallRole
 from routing.rota import (
-    Conflict,
     Gap,
     Leave,
+    RotaConflict,
     RotaShift,
     RotationPattern,
     RotationPeriod,
@@ -72,7 +72,7 @@ class RotaNotFound(RotaError):
     pass
 
 
-class RotaConflict(RotaError):
+class RotaRefused(RotaError):
     pass
 
 
@@ -109,9 +109,9 @@ def shift_snapshot(shift: OnCallShift) -> dict[str, Any]:
     }
 
 
-def _role(value: str, field: str = "role") -> Role:
+def _role(value: str, field: str = "role") -> OnCallRole:
     try:
-        return Role(value)
+        return OnCallRole(value)
     except ValueError:
         raise RotaInvalid(field, "must be primary or backup") from None
 
@@ -208,7 +208,7 @@ def update_shift(
 ) -> OnCallShift:
     """Change a shift. A started one keeps its past: it ends now and a new row carries on."""
     if shift.ends_at <= now:
-        raise RotaConflict("this shift is over; what happened is kept as it was")
+        raise RotaRefused("this shift is over; what happened is kept as it was")
     new_worker = get_worker(session, worker_id).id if worker_id is not None else shift.worker_id
     new_role = _role(role).value if role is not None else shift.role
     new_start = starts_at if starts_at is not None else shift.starts_at
@@ -247,7 +247,7 @@ def update_shift(
 def delete_shift(session: Session, shift: OnCallShift, now: datetime) -> OnCallShift | None:
     """Delete a shift not yet started; end a started one now (returned); refuse a past one."""
     if shift.ends_at <= now:
-        raise RotaConflict("this shift is over; what happened is kept as it was")
+        raise RotaRefused("this shift is over; what happened is kept as it was")
     _cancel_swaps_of(session, shift, now)
     if shift.starts_at < now:
         shift.ends_at = now
@@ -594,11 +594,11 @@ def decide_swap(
 ) -> SwapRequest:
     """Accept (the shift's rest goes to the accepting worker), decline or cancel a swap."""
     if swap.status != SwapStatus.PENDING:
-        raise RotaConflict(f"this swap request is already {swap.status}")
+        raise RotaRefused(f"this swap request is already {swap.status}")
     if status is SwapStatus.ACCEPTED:
         shift = swap.shift
         if shift is None or shift.ends_at <= now:
-            raise RotaConflict("the shift is gone or over; the swap cannot happen")
+            raise RotaRefused("the shift is gone or over; the swap cannot happen")
         if accepting_worker_id is None:
             raise RotaInvalid("worker_id", "say which worker takes the shift")
         taker = get_worker(session, accepting_worker_id, "worker_id")
@@ -676,7 +676,7 @@ class RotaReport:
     end: datetime
     windows: dict[str, list[tuple[datetime, datetime]]]
     gaps: list[Gap]
-    conflicts: list[Conflict]
+    conflicts: list[RotaConflict]
 
 
 def rota_report(session: Session, start: datetime, end: datetime) -> RotaReport:
@@ -694,7 +694,9 @@ def rota_report(session: Session, start: datetime, end: datetime) -> RotaReport:
             OnCallShift.ends_at,
         ).where(*_overlapping(start, end))
     ).all()
-    shifts = [RotaShift(r.id, r.worker_id, Role(r.role), r.starts_at, r.ends_at) for r in rows]
+    shifts = [
+        RotaShift(r.id, r.worker_id, OnCallRole(r.role), r.starts_at, r.ends_at) for r in rows
+    ]
     workers = {
         r.id: WorkerStatus(r.id, phone_valid(r.phone), r.active)
         for r in session.execute(select(Worker.id, Worker.phone, Worker.active))
@@ -756,12 +758,12 @@ def who_is_on_call(session: Session, at: datetime) -> tuple[routing.OnCallEntry,
         },
     ).all()
     shifts = [
-        routing.OnCallShift(
+        routing.RoutingShift(
             id=row.id,
             worker_id=row.worker_id,
             worker_name=row.name,
             phone=row.phone,
-            role=Role(row.role),
+            role=OnCallRole(row.role),
             starts_at=row.starts_at,
             ends_at=row.ends_at,
         )

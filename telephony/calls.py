@@ -21,10 +21,10 @@ from models import calls as records
 from models.routing_data import duty_candidates
 from routing import (
     DutyWorker,
-    Line,
     Period,
     RingPlan,
     RingStep,
+    RoutingLine,
     ServiceHours,
     StepKind,
     Target,
@@ -171,9 +171,9 @@ def start_call(context: TelephonyContext, call: IncomingCall) -> VoiceResponse:
     return twiml.first_answer(config, line, call.call_sid, decision.plan)
 
 
-def _line_of(record: ConversationRecord) -> Line:
+def _line_of(record: ConversationRecord) -> RoutingLine:
     row = record.line
-    return Line(key=row.key, name=row.name, number=row.number, hours=ServiceHours())
+    return RoutingLine(key=row.key, name=row.name, number=row.number, hours=ServiceHours())
 
 
 def _target(plan: RingPlan, step: int, target: int) -> Target | None:

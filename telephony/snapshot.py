@@ -18,11 +18,11 @@ from sqlalchemy.orm import Session
 
 from models import routing_data
 from routing import (
-    Line,
-    OnCallShift,
+    OnCallRole,
     Override,
     OverrideMode,
-    Role,
+    RoutingLine,
+    RoutingShift,
     ServiceHours,
 )
 
@@ -36,10 +36,10 @@ class RoutingSnapshot:
     version: int
     window_start: datetime
     window_end: datetime
-    lines: tuple[Line, ...]
+    lines: tuple[RoutingLine, ...]
     line_ids: Mapping[str, int]
     overrides: tuple[Override, ...]
-    shifts: tuple[OnCallShift, ...]
+    shifts: tuple[RoutingShift, ...]
 
     def covers(self, now: datetime) -> bool:
         return self.window_start <= now - _LOOK_BACK and now < self.window_end
@@ -55,7 +55,7 @@ def load_snapshot(session: Session, now: datetime, horizon: timedelta) -> Routin
         window_start=start,
         window_end=end,
         lines=tuple(
-            Line(
+            RoutingLine(
                 key=line.key,
                 name=line.name,
                 number=line.number,
@@ -81,12 +81,12 @@ def load_snapshot(session: Session, now: datetime, horizon: timedelta) -> Routin
             for row in routing_data.overrides_overlapping(session, start, end)
         ),
         shifts=tuple(
-            OnCallShift(
+            RoutingShift(
                 id=row.id,
                 worker_id=row.worker_id,
                 worker_name=row.worker.name,
                 phone=row.worker.phone,
-                role=Role(row.role),
+                role=OnCallRole(row.role),
                 starts_at=row.starts_at,
                 ends_at=row.ends_at,
             )

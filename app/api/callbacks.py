@@ -12,7 +12,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import Session
 
 from app.api.deps import NowDep, SessionDep
-from app.auth import Principal, Role, require
+from app.auth import Principal, StaffRole, require
 from app.errors import Conflict, Forbidden, NotFound
 from app.schemas.callbacks import CallbackComplete, CallbackPage, CallbackRead
 from app.schemas.records import LineRef, WorkerRef
@@ -21,8 +21,8 @@ from models.audit import audit
 
 router = APIRouter(prefix="/callbacks", tags=["callbacks"])
 
-Reader = Annotated[Principal, Depends(require(Role.WORKER, Role.MANAGER))]
-Doer = Annotated[Principal, Depends(require(Role.WORKER))]
+Reader = Annotated[Principal, Depends(require(StaffRole.WORKER, StaffRole.MANAGER))]
+Doer = Annotated[Principal, Depends(require(StaffRole.WORKER))]
 
 ENTITY = "callback_task"
 _STATUS_ORDER = case(

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.api.deps import SessionDep
-from app.auth import Principal, Role, require
+from app.auth import Principal, StaffRole, require
 from app.errors import Conflict
 from models import worker_lines
 from models.events import events_for, latest_event_id
@@ -69,7 +69,7 @@ def _poller(
 )
 def stream_events(
     request: Request,
-    principal: Annotated[Principal, Depends(require(Role.WORKER))],
+    principal: Annotated[Principal, Depends(require(StaffRole.WORKER))],
     session: SessionDep,
 ) -> StreamingResponse:
     """My live events: `call.accepted` {record_id} when a call I pressed 1 for is mine,

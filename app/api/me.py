@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from app.api.deps import NowDep, SessionDep
-from app.auth import AnyRole, Principal, Role, require
+from app.auth import AnyRole, Principal, StaffRole, require
 from app.errors import Conflict, Invalid
 from models import Worker
 from models.people import line_availability, set_line_availability
@@ -38,7 +38,7 @@ class MeRead(BaseModel):
     id: int
     username: str
     display_name: str
-    roles: list[Role]
+    roles: list[StaffRole]
     csrf_token: str | None = Field(
         None, description="Send as X-CSRF-Token on changes made with the session cookie."
     )
@@ -83,7 +83,7 @@ def read_me(principal: AnyRole, session: SessionDep, now: NowDep) -> MeRead:
 @router.put("/me/availability", response_model=MeRead)
 def update_my_availability(
     body: AvailabilityUpdate,
-    principal: Annotated[Principal, Depends(require(Role.WORKER))],
+    principal: Annotated[Principal, Depends(require(StaffRole.WORKER))],
     session: SessionDep,
     now: NowDep,
 ) -> MeRead:

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from app.api.deps import NowDep, SessionDep
-from app.auth import Principal, Role, require
+from app.auth import Principal, StaffRole, require
 from app.errors import Conflict, Invalid
 from app.schemas.records import (
     AddendumCreate,
@@ -32,9 +32,9 @@ from models.events import publish
 
 router = APIRouter(prefix="/records", tags=["records"])
 
-Reader = Annotated[Principal, Depends(require(Role.WORKER, Role.MANAGER))]
-Writer = Annotated[Principal, Depends(require(Role.WORKER))]
-Manager = Annotated[Principal, Depends(require(Role.MANAGER))]
+Reader = Annotated[Principal, Depends(require(StaffRole.WORKER, StaffRole.MANAGER))]
+Writer = Annotated[Principal, Depends(require(StaffRole.WORKER))]
+Manager = Annotated[Principal, Depends(require(StaffRole.MANAGER))]
 
 ENTITY = "conversation_record"
 PER_PAGE_MAX = 100

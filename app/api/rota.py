@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.api.deps import NowDep, SessionDep
-from app.auth import Principal, Role, public, require
+from app.auth import Principal, StaffRole, public, require
 from app.errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from app.notify import Notifier, gap_message, notifier_from_settings
 from app.schemas.rota import (
@@ -71,19 +71,22 @@ from models import rota_queries as rq
 from models.audit import audit, changes_between
 from models.rota import CalendarFeed, Rotation, ShiftSource, SwapRequest, SwapStatus
 from models.tables import OnCallShift, Worker
-from routing import LONDON, bank_holiday_name, out_of_hours_windows
-from routing import Role as OnCallRole
+from routing import LONDON, OnCallRole, bank_holiday_name, out_of_hours_windows
 from routing.rota import Gap, local_dates_range
 
 router = APIRouter(prefix="/rota", tags=["rota"])
 
-Coordinator = Annotated[Principal, Depends(require(Role.COORDINATOR))]
-Reader = Annotated[Principal, Depends(require(Role.COORDINATOR, Role.MANAGER))]
-SwapUser = Annotated[Principal, Depends(require(Role.COORDINATOR, Role.WORKER))]
-SwapReader = Annotated[Principal, Depends(require(Role.COORDINATOR, Role.MANAGER, Role.WORKER))]
-WorkerUser = Annotated[Principal, Depends(require(Role.WORKER))]
-FeedAdmin = Annotated[Principal, Depends(require(Role.COORDINATOR, Role.ADMIN))]
-FeedMaker = Annotated[Principal, Depends(require(Role.COORDINATOR, Role.ADMIN, Role.WORKER))]
+Coordinator = Annotated[Principal, Depends(require(StaffRole.COORDINATOR))]
+Reader = Annotated[Principal, Depends(require(StaffRole.COORDINATOR, StaffRole.MANAGER))]
+SwapUser = Annotated[Principal, Depends(require(StaffRole.COORDINATOR, StaffRole.WORKER))]
+SwapReader = Annotated[
+    Principal, Depends(require(StaffRole.COORDINATOR, StaffRole.MANAGER, StaffRole.WORKER))
+]
+WorkerUser = Annotated[Principal, Depends(require(StaffRole.WORKER))]
+FeedAdmin = Annotated[Principal, Depends(require(StaffRole.COORDINATOR, StaffRole.ADMIN))]
+FeedMaker = Annotated[
+    Principal, Depends(require(StaffRole.COORDINATOR, StaffRole.ADMIN, StaffRole.WORKER))
+]
 
 ALERT_HORIZON = timedelta(hours=72)
 DEFAULT_WEEKS = 8
@@ -121,7 +124,7 @@ def _rules() -> Iterator[None]:
         raise Invalid(exc.field, exc.message) from None
     except rq.RotaNotFound as exc:
         raise NotFound(exc.message) from None
-    except rq.RotaConflict as exc:
+    except rq.RotaRefused as exc:
         raise Conflict(exc.message) from None
 
 
@@ -549,7 +552,7 @@ def create_cover(
 
 
 def _swap_visible(swap: SwapRequest, principal: Principal) -> bool:
-    if principal.has(Role.COORDINATOR, Role.MANAGER):
+    if principal.has(StaffRole.COORDINATOR, StaffRole.MANAGER):
         return True
     me = principal.worker_id
     return me is not None and (
@@ -587,7 +590,7 @@ def request_swap(
     shift = session.get(OnCallShift, body.shift_id)
     if shift is None:
         raise Invalid("shift_id", f"unknown shift {body.shift_id}")
-    if not principal.has(Role.COORDINATOR) and shift.worker_id != principal.worker_id:
+    if not principal.has(StaffRole.COORDINATOR) and shift.worker_id != principal.worker_id:
         raise Forbidden("you can ask to swap only your own shifts")
     with _rules():
         swap = rq.request_swap(
@@ -617,7 +620,7 @@ def _decide(
 ) -> SwapRead:
     with _rules():
         swap = rq.get_swap(session, swap_id)
-    coordinator = principal.has(Role.COORDINATOR)
+    coordinator = principal.has(StaffRole.COORDINATOR)
     me = principal.worker_id
     if status is SwapStatus.ACCEPTED:
         if coordinator:
@@ -968,7 +971,7 @@ def create_feed(
     body: FeedCreate, request: Request, session: SessionDep, now: NowDep, principal: FeedMaker
 ) -> FeedRead:
     worker_id = body.worker_id
-    if not principal.has(Role.COORDINATOR, Role.ADMIN):
+    if not principal.has(StaffRole.COORDINATOR, StaffRole.ADMIN):
         # A worker's feed is of their own shifts: no worker_id means theirs.
         worker_id = worker_id if worker_id is not None else principal.worker_id
         if worker_id is None or worker_id != principal.worker_id:

@@ -13,14 +13,14 @@ from sqlalchemy.orm import Session
 from app import accounts
 from app.accounts import USERNAME, check_password, check_worker_link
 from app.api.deps import NowDep, SessionDep
-from app.auth import Principal, Role, hash_password, issue_token, require
+from app.auth import Principal, StaffRole, hash_password, issue_token, require
 from app.errors import Conflict, NotFound
 from models import ApiToken, User, WebSession, Worker
 from models.audit import audit, changes_between
 
 router = APIRouter(tags=["users"])
 
-Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
+Admin = Annotated[Principal, Depends(require(StaffRole.ADMIN))]
 
 
 def _password_ok(value: str | None) -> str | None:
@@ -31,7 +31,7 @@ class UserCreate(BaseModel):
     username: str = Field(pattern=USERNAME, description="Lower case, 3-64 characters.")
     display_name: str = Field(min_length=1, max_length=120)
     password: str = Field(description="At least 12 characters.")
-    roles: list[Role] = Field(min_length=1)
+    roles: list[StaffRole] = Field(min_length=1)
     worker_id: int | None = Field(None, description="The worker calls are routed to.")
 
     _check_password = field_validator("password")(_password_ok)
@@ -40,7 +40,7 @@ class UserCreate(BaseModel):
 class UserUpdate(BaseModel):
     display_name: str | None = Field(None, min_length=1, max_length=120)
     password: str | None = None
-    roles: list[Role] | None = Field(None, min_length=1)
+    roles: list[StaffRole] | None = Field(None, min_length=1)
     worker_id: int | None = None
     active: bool | None = None
 
@@ -51,7 +51,7 @@ class UserRead(BaseModel):
     id: int
     username: str
     display_name: str
-    roles: list[Role]
+    roles: list[StaffRole]
     worker_id: int | None
     worker_name: str | None
     active: bool
@@ -90,7 +90,7 @@ def _read(user: User) -> UserRead:
         id=user.id,
         username=user.username,
         display_name=user.display_name,
-        roles=sorted(Role(role) for role in user.roles),
+        roles=sorted(StaffRole(role) for role in user.roles),
         worker_id=user.worker_id,
         worker_name=user.worker.name if user.worker else None,
         active=user.active,
@@ -165,7 +165,7 @@ def update_user(
     roles = {role.value for role in body.roles} if body.roles is not None else set(user.roles)
     worker_id = body.worker_id if "worker_id" in sent else user.worker_id
     if user.id == admin.user_id and (
-        Role.ADMIN not in roles or ("active" in sent and body.active is False)
+        StaffRole.ADMIN not in roles or ("active" in sent and body.active is False)
     ):
         raise Conflict("You cannot remove your own admin role or deactivate yourself.")
     check_worker_link(session, worker_id, roles, user.id)
@@ -249,7 +249,9 @@ def revoke_token(token_id: int, admin: Admin, session: SessionDep, now: NowDep) 
 
 @router.get("/workers", response_model=list[WorkerRead])
 def list_workers(
-    principal: Annotated[Principal, Depends(require(Role.ADMIN, Role.MANAGER, Role.COORDINATOR))],
+    principal: Annotated[
+        Principal, Depends(require(StaffRole.ADMIN, StaffRole.MANAGER, StaffRole.COORDINATOR))
+    ],
     session: SessionDep,
 ) -> list[WorkerRead]:
     """The workers calls are routed to, and the account linked to each."""

@@ -14,7 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from app.services.rota_io import BadTime, local_text, parse_time, utc_text
 from models.rota import CalendarFeed, Cover, Rotation, SwapRequest, WorkerLeave
 from models.tables import OnCallShift, Worker
-from routing.rota import Conflict, Gap, real_hours
+from routing.rota import Gap, RotaConflict, real_hours
 
 
 def _read_time(value: object) -> object:
@@ -335,7 +335,7 @@ class ConflictRead(BaseModel):
     message: str
 
     @classmethod
-    def of(cls, conflict: Conflict, worker: Worker) -> ConflictRead:
+    def of(cls, conflict: RotaConflict, worker: Worker) -> ConflictRead:
         messages = {
             "overlap": "is on two overlapping shifts",
             "no_valid_phone": "has no valid phone number: calls cannot reach them",

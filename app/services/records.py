@@ -16,7 +16,7 @@ from sqlalchemy import Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.auth import Principal, Role
+from app.auth import Principal, StaffRole
 from app.errors import Conflict, Forbidden, NotFound
 from app.schemas.records import (
     SECTIONS,
@@ -75,7 +75,7 @@ def is_locked(record: ConversationRecord) -> bool:
 def check_can_change(principal: Principal, record: ConversationRecord) -> None:
     """403 unless the record is with this worker; 409 once it is completed."""
     if not (
-        principal.has(Role.WORKER)
+        principal.has(StaffRole.WORKER)
         and principal.worker_id is not None
         and principal.worker_id == assignee_id(record)
     ):
@@ -179,7 +179,7 @@ def add_addendum(
 ) -> RecordAddendum:
     if not is_locked(record):
         raise Conflict("The record is still open: change it directly")
-    if not principal.has(Role.MANAGER) and principal.worker_id != assignee_id(record):
+    if not principal.has(StaffRole.MANAGER) and principal.worker_id != assignee_id(record):
         raise Forbidden("Only the worker the record is with, or a manager, can add to it")
     addendum = RecordAddendum(
         record_id=record.id,

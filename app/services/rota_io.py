@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from models import queries
 from models.tables import OnCallShift
-from routing import LONDON, Role
+from routing import LONDON, OnCallRole
 from routing.rota import real_hours
 
 CSV_COLUMNS = (
@@ -126,7 +126,7 @@ def export_csv(shifts: Sequence[OnCallShift]) -> str:
 class ImportRow:
     row: int
     worker_id: int
-    role: Role
+    role: OnCallRole
     starts_at: datetime
     ends_at: datetime
 
@@ -162,7 +162,7 @@ def read_import(
         if worker is None:
             refused.append(Refusal(number, "worker", "unknown worker"))
         try:
-            role = Role(values.get("role", "").lower())
+            role = OnCallRole(values.get("role", "").lower())
         except ValueError:
             refused.append(Refusal(number, "role", "must be primary or backup"))
         times: dict[str, datetime] = {}

@@ -31,7 +31,7 @@ from models import (
     queries,
     worker_lines,
 )
-from routing import DEFAULT_LINES, LONDON, Role, is_in_hours
+from routing import DEFAULT_LINES, LONDON, OnCallRole, is_in_hours
 from telephony.simulator import SimulationResult
 from tests.servers import running_server
 
@@ -504,7 +504,7 @@ def test_demo_covers_every_out_of_hours_minute_of_eight_weeks(
     assert 2 <= sum(w.on_call for w in summary.workers) <= 3
 
     with session_factory() as s:
-        for role in Role:
+        for role in OnCallRole:
             assert queries.uncovered_windows(s, start, end, role) == {}
         all_shifts = queries.shifts_between(s, start, end)
         assert len(all_shifts) == summary.shift_count
@@ -513,7 +513,7 @@ def test_demo_covers_every_out_of_hours_minute_of_eight_weeks(
             role: sorted(
                 (x.starts_at, x.ends_at, x.worker_id) for x in all_shifts if x.role == role
             )
-            for role in Role
+            for role in OnCallRole
         }
     # Independently of the code under test: every 5 minutes, out of hours means a primary and
     # a different backup on call; never two of one role at once.
@@ -525,10 +525,10 @@ def test_demo_covers_every_out_of_hours_minute_of_eight_weeks(
             for role, intervals in by_role.items()
         }
         if is_in_hours(instant, line):
-            assert on == {Role.PRIMARY: [], Role.BACKUP: []}, instant
+            assert on == {OnCallRole.PRIMARY: [], OnCallRole.BACKUP: []}, instant
         else:
-            assert len(on[Role.PRIMARY]) == 1 and len(on[Role.BACKUP]) == 1, instant
-            assert on[Role.PRIMARY] != on[Role.BACKUP]
+            assert len(on[OnCallRole.PRIMARY]) == 1 and len(on[OnCallRole.BACKUP]) == 1, instant
+            assert on[OnCallRole.PRIMARY] != on[OnCallRole.BACKUP]
         instant += timedelta(minutes=5)
 
 

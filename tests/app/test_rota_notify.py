@@ -14,12 +14,12 @@ from app.cli import main
 from app.notify import LogNotifier, SmsNotifier, gap_message, notifier_from_settings
 from app.settings import Settings
 from models import utcnow
-from routing.oncall import Role
+from routing.oncall import OnCallRole
 from routing.rota import Gap
 from tests.helpers import AUTH_TOKEN, add_shift, add_worker
 
 GAP = Gap(
-    Role.PRIMARY,
+    OnCallRole.PRIMARY,
     datetime(2026, 3, 28, 22, tzinfo=UTC),
     datetime(2026, 3, 29, 8, tzinfo=UTC),
     ("professional", "public"),

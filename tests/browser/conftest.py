@@ -274,7 +274,7 @@ def make_account(
 ) -> Account:
     """A staff account made with the app's own rules (app.accounts.create_user)."""
     from app.accounts import create_user
-    from app.auth import Role
+    from app.auth import StaffRole
     from models.db import make_engine, make_session_factory
 
     engine = make_engine(database_url)
@@ -285,7 +285,7 @@ def make_account(
                 username=username,
                 display_name=display_name or username.replace(".", " ").title(),
                 password=PASSWORD,
-                roles=[Role(role) for role in roles],
+                roles=[StaffRole(role) for role in roles],
                 worker_id=worker_id,
                 now=datetime.now(UTC),
             )

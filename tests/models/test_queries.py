@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from models import HoursOverride, OnCallShift, RoutingState, Worker, queries
 from models.queries import InvalidInput
-from routing import LONDON, Role
+from routing import LONDON, OnCallRole
 
 
 def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -120,7 +120,9 @@ def test_add_shift_and_shifts_between(session: Session) -> None:
     jo = queries.add_worker(session, "Jo Whitfield", "07700900201", [])
     dan = queries.add_worker(session, "Dan Mensah", "07700900202", [])
     backup = queries.add_shift(session, dan, "backup", at(2026, 1, 5, 22), at(2026, 1, 6, 8))
-    primary = queries.add_shift(session, jo, Role.PRIMARY, at(2026, 1, 5, 22), at(2026, 1, 6, 8))
+    primary = queries.add_shift(
+        session, jo, OnCallRole.PRIMARY, at(2026, 1, 5, 22), at(2026, 1, 6, 8)
+    )
     later = queries.add_shift(session, jo, "primary", at(2026, 1, 6, 22), at(2026, 1, 7, 8))
     session.commit()
     session.expire_all()
@@ -216,8 +218,8 @@ def test_uncovered_windows_finds_the_gaps_in_each_role(session: Session) -> None
     queries.add_shift(session, jo, "primary", at(2026, 1, 14, 3), at(2026, 1, 14, 9))
     queries.add_shift(session, jo, "backup", at(2026, 1, 13, 23), at(2026, 1, 14, 7))
     start, end = at(2026, 1, 13, 12), at(2026, 1, 14, 12)
-    assert queries.uncovered_windows(session, start, end, Role.PRIMARY) == {}
-    assert queries.uncovered_windows(session, start, end, Role.BACKUP) == {
+    assert queries.uncovered_windows(session, start, end, OnCallRole.PRIMARY) == {}
+    assert queries.uncovered_windows(session, start, end, OnCallRole.BACKUP) == {
         (at(2026, 1, 13, 22), at(2026, 1, 13, 23)): ["professional", "public"],
         (at(2026, 1, 14, 7), at(2026, 1, 14, 8)): ["professional", "public"],
     }
@@ -227,7 +229,9 @@ def test_uncovered_windows_follow_declared_closures(session: Session) -> None:
     queries.add_override(
         session, at(2026, 1, 14, 13), at(2026, 1, 14, 15), "out_of_hours", "public"
     )
-    gaps = queries.uncovered_windows(session, at(2026, 1, 14, 9), at(2026, 1, 14, 21), Role.PRIMARY)
+    gaps = queries.uncovered_windows(
+        session, at(2026, 1, 14, 9), at(2026, 1, 14, 21), OnCallRole.PRIMARY
+    )
     assert gaps == {(at(2026, 1, 14, 13), at(2026, 1, 14, 15)): ["public"]}
 
 
