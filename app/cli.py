@@ -26,15 +26,16 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 import migrations
-from app import accounts
+from app.accounts import service as accounts
 from app.auth import StaffRole
 from app.demo import DEMO_PASSWORD, seed_demo, seed_demo_accounts
 from app.errors import AppError, Invalid
-from app.rota_cli import add_rota_commands
+from app.rota.cli import add_rota_commands
 from app.settings import Settings
-from models import HoursOverride, OnCallShift, User, Worker, queries, utcnow
+from app.workers import service as queries
+from app.workers.service import InvalidInput
+from models import HoursOverride, OnCallShift, User, Worker, utcnow
 from models.db import make_engine, make_session_factory
-from models.queries import InvalidInput
 from routing import LONDON, OnCallRole, OverrideMode
 
 log = logging.getLogger("dutyline.cli")

@@ -13,7 +13,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import queries
+from app.workers import service as queries
 from routing import DEFAULT_LINES, LONDON, OnCallRole, out_of_hours_windows
 
 COVER_DAYS = 56
@@ -112,7 +112,7 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, tuple[str, ...], str | None], ...] = (
 
 def seed_demo_accounts(session: Session, now: datetime) -> tuple[tuple[str, str], ...]:
     """Demo staff accounts, unless there are accounts already: (username, roles) pairs."""
-    from app.accounts import create_user
+    from app.accounts.service import create_user
     from app.auth import StaffRole
     from models import User
 

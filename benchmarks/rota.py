@@ -35,8 +35,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
+from app.rota import service as rq
 from models import OnCallShift, Worker
-from models import rota_queries as rq
 from models.db import make_engine, make_session_factory
 from models.rota import SwapStatus
 

@@ -161,7 +161,7 @@ class ApiClient(TestClient):
         username: str | None = None,
         password: str = TEST_PASSWORD,
     ) -> SignedIn:
-        from app.accounts import create_user
+        from app.accounts.service import create_user
         from app.auth import StaffRole
 
         name = username or f"user{next(self._usernames)}-{'-'.join(roles) or 'none'}"

@@ -2,8 +2,9 @@
 
 from fastapi import APIRouter
 
-from app.web import pages, rota
+from app.rota import pages as rota_pages
+from app.web import pages
 
 web_router = APIRouter(include_in_schema=False)
-for module in (pages, rota):
+for module in (pages, rota_pages):
     web_router.include_router(module.router)

@@ -22,13 +22,13 @@ from app import cli
 from app.auth import password_matches
 from app.cli import main
 from app.demo import COVER_DAYS, DEMO_PASSWORD, cover_period, seed_demo
+from app.workers import service as queries
 from models import (
     HoursOverride,
     OnCallShift,
     RoutingState,
     User,
     Worker,
-    queries,
     worker_lines,
 )
 from routing import DEFAULT_LINES, LONDON, OnCallRole, is_in_hours

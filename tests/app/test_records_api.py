@@ -10,9 +10,9 @@ import pytest
 from fastapi.routing import APIRoute
 from sqlalchemy import select, update
 
-from app.api import callbacks as callbacks_api
-from app.api import records as records_api
 from app.auth import StaffRole, allowed_roles
+from app.records.routes import callbacks as callbacks_api
+from app.records.routes import records as records_api
 from models import ConversationRecord, Worker
 from models.events import LiveEvent
 from tests.app.records_support import COMPLETE_CONTENT, answered_call, missed_call

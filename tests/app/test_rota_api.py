@@ -631,8 +631,8 @@ def test_swaps_declined_cancelled_and_open_ones_taken_by_a_coordinator(api: ApiC
 def test_every_rota_route_names_its_roles_or_is_a_public_feed() -> None:
     from fastapi.routing import APIRoute
 
-    from app.api.rota import router
     from app.auth import StaffRole, allowed_roles, is_public
+    from app.rota.routes.shifts import router
 
     routes = [r for r in router.routes if isinstance(r, APIRoute)]
     assert len(routes) > 25

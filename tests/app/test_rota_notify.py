@@ -114,7 +114,7 @@ def test_rota_apply_from_the_cli(
 ) -> None:
     from datetime import time
 
-    from models import rota_queries as rq
+    from app.rota import service as rq
 
     for name in list(os.environ):
         if name.startswith("DUTYLINE_"):

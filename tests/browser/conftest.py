@@ -272,8 +272,8 @@ def make_account(
     display_name: str | None = None,
     worker_id: int | None = None,
 ) -> Account:
-    """A staff account made with the app's own rules (app.accounts.create_user)."""
-    from app.accounts import create_user
+    """A staff account made with the app's own rules (app.accounts.service.create_user)."""
+    from app.accounts.service import create_user
     from app.auth import StaffRole
     from models.db import make_engine, make_session_factory
 

@@ -1,4 +1,4 @@
-"""models.queries against a real, migrated database (SQLite and PostgreSQL)."""
+"""app.workers.service against a real, migrated database (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import HoursOverride, OnCallShift, RoutingState, Worker, queries
-from models.queries import InvalidInput
+from app.workers import service as queries
+from app.workers.service import InvalidInput
+from models import HoursOverride, OnCallShift, RoutingState, Worker
 from routing import LONDON, OnCallRole
 
 

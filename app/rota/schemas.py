@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from app.services.rota_io import BadTime, local_text, parse_time, utc_text
+from app.rota.io import BadTime, local_text, parse_time, utc_text
 from models.rota import CalendarFeed, Cover, Rotation, SwapRequest, WorkerLeave
 from models.tables import OnCallShift, Worker
 from routing.rota import Gap, RotaConflict, real_hours

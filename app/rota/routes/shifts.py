@@ -22,7 +22,17 @@ from app.api.deps import NowDep, SessionDep
 from app.auth import Principal, StaffRole, public, require
 from app.errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from app.notify import Notifier, gap_message, notifier_from_settings
-from app.schemas.rota import (
+from app.rota import service as rq
+from app.rota.io import (
+    build_calendar,
+    export_csv,
+    local_text,
+    parse_time,
+    read_import,
+    token_hash,
+    utc_text,
+)
+from app.rota.schemas import (
     AlertsRead,
     ApplyRead,
     ApplyRequest,
@@ -57,17 +67,7 @@ from app.schemas.rota import (
     WindowRead,
     WorkerRef,
 )
-from app.services.rota_io import (
-    build_calendar,
-    export_csv,
-    local_text,
-    parse_time,
-    read_import,
-    token_hash,
-    utc_text,
-)
-from models import queries
-from models import rota_queries as rq
+from app.workers import service as queries
 from models.audit import audit, changes_between
 from models.rota import CalendarFeed, Rotation, ShiftSource, SwapRequest, SwapStatus
 from models.tables import OnCallShift, Worker

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from models import queries
+from app.workers import service as queries
 from models.tables import OnCallShift
 from routing import LONDON, OnCallRole
 from routing.rota import real_hours

@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app import accounts
-from app.accounts import USERNAME, check_password, check_worker_link
+from app.accounts import service as accounts
+from app.accounts.service import USERNAME, check_password, check_worker_link
 from app.api.deps import NowDep, SessionDep
 from app.auth import Principal, StaffRole, hash_password, issue_token, require
 from app.errors import Conflict, NotFound

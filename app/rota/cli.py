@@ -7,10 +7,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from app.notify import gap_message, notifier_from_settings
+from app.rota import service as rq
 from app.settings import Settings
-from models import rota_queries as rq
+from app.workers.service import InvalidInput
 from models import utcnow
-from models.queries import InvalidInput
 
 ALERT_HORIZON = timedelta(hours=72)
 

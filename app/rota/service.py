@@ -19,7 +19,7 @@ from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, delete, 
 from sqlalchemy.orm import Session
 
 import routing
-from models import queries
+from app.workers import service as queries
 from models.rota import (
     Cover,
     GapAlert,

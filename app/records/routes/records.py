@@ -16,7 +16,8 @@ from sqlalchemy import select
 from app.api.deps import NowDep, SessionDep
 from app.auth import Principal, StaffRole, require
 from app.errors import Conflict, Invalid
-from app.schemas.records import (
+from app.records import service as service
+from app.records.schemas import (
     AddendumCreate,
     AddendumRead,
     PreviousContacts,
@@ -25,7 +26,6 @@ from app.schemas.records import (
     RecordRead,
     RecordUpdate,
 )
-from app.services import records as service
 from models import RecordStatus, Worker
 from models.audit import AuditEvent, audit
 from models.events import publish

@@ -18,7 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.auth import Principal, StaffRole
 from app.errors import Conflict, Forbidden, NotFound
-from app.schemas.records import (
+from app.records.schemas import (
     SECTIONS,
     AddendumRead,
     CallFacts,

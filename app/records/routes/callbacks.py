@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from app.api.deps import NowDep, SessionDep
 from app.auth import Principal, StaffRole, require
 from app.errors import Conflict, Forbidden, NotFound
-from app.schemas.callbacks import CallbackComplete, CallbackPage, CallbackRead
-from app.schemas.records import LineRef, WorkerRef
+from app.records.callback_schemas import CallbackComplete, CallbackPage, CallbackRead
+from app.records.schemas import LineRef, WorkerRef
 from models import CallbackStatus, CallbackTask, ConversationRecord, Line, Worker
 from models.audit import audit
 

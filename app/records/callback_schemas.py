@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.schemas.records import LineRef, WorkerRef
+from app.records.schemas import LineRef, WorkerRef
 
 
 class CallbackOutcome(StrEnum):
