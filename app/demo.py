@@ -1,7 +1,7 @@
 """Demo data for a newcomer's first run: `dutyline serve --demo`.
 
 Fictional workers with numbers from Ofcom's drama range (07700 900000-900999, never
-allocated to a real phone), and eight weeks of on-call cover, so that a simulated call
+allocated to a real phone), and eight weeks of on-call cover from now, so that a simulated call
 reaches somebody whatever the time.
 """
 
@@ -13,7 +13,10 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.workers import service as queries
+from app.rota import service as rota_service
+from app.rota.service import RotaChange
+from app.workers import queries
+from app.workers import service as workers
 from routing import DEFAULT_LINES, LONDON, OnCallRole, out_of_hours_windows
 
 COVER_DAYS = 56
@@ -67,17 +70,18 @@ def seed_demo(session: Session, now: datetime) -> DemoSummary:
         )
     seeded: list[DemoWorker] = []
     for name, phone, lines in DUTY_WORKERS:
-        worker = queries.add_worker(session, name, phone, lines)
-        queries.set_availability(session, worker, True)
+        worker = workers.add_worker(session, name, phone, lines)
+        workers.set_availability(session, worker, True)
         seeded.append(DemoWorker(name, worker.phone, lines, on_call=False))
     on_call = []
     for name, phone in ONCALL_WORKERS:
-        worker = queries.add_worker(session, name, phone, ())
-        queries.set_availability(session, worker, True)
+        worker = workers.add_worker(session, name, phone, ())
+        workers.set_availability(session, worker, True)
         on_call.append(worker)
         seeded.append(DemoWorker(name, worker.phone, (), on_call=True))
 
     start, end = cover_period(now)
+    change = RotaChange(session, now, None)
     shift_count = 0
     # The professional line's default hours; both lines share them out of the box.
     for window_start, window_end in out_of_hours_windows(start, end, DEFAULT_LINES[0]):
@@ -86,8 +90,19 @@ def seed_demo(session: Session, now: datetime) -> DemoSummary:
         week = (window_start.astimezone(LONDON).date() - start.date()).days // 7
         primary = on_call[week % len(on_call)]
         backup = on_call[(week + 1) % len(on_call)]
-        queries.add_shift(session, primary, OnCallRole.PRIMARY, window_start, window_end)
-        queries.add_shift(session, backup, OnCallRole.BACKUP, window_start, window_end)
+        if window_end <= now:
+            continue
+        for worker, role in ((primary, OnCallRole.PRIMARY), (backup, OnCallRole.BACKUP)):
+            # Through the rota's one write path: audited, and the past is not written.
+            rota_service.create_shift(
+                change,
+                worker_id=worker.id,
+                role_name=role,
+                starts_at=max(window_start, now),
+                ends_at=window_end,
+                detail="demo data",
+                check_gaps=False,
+            )
         shift_count += 2
     return DemoSummary(
         seeded=True,

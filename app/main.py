@@ -16,9 +16,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.api.errors import install_error_handler
 from app.api.routes import api_router
 from app.auth import SessionPolicy, document_permissions
-from app.errors import install_error_handler
 from app.settings import Settings
 from app.web import web_router
 from models.db import make_engine, make_session_factory

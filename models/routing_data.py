@@ -1,4 +1,10 @@
-"""The reads the router makes: configuration for the snapshot, and who is free to ring."""
+"""The reads the router makes, and the one translation from rows to routing's types.
+
+The snapshot, the rota report, the on-call lookup and the calendar all read lines, closures
+and shifts through `routing_lines`, `routing_overrides` and `routing_shifts` (or translate
+rows they already hold with `routing_line`, `routing_override`, `routing_shift`), so a new
+field reaches every reader from here.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from models.people import BUSY_EXPIRY
 from models.tables import HoursOverride, Line, OnCallShift, RoutingState, Worker, worker_lines
+from routing import OnCallRole, Override, OverrideMode, RoutingLine, RoutingShift, ServiceHours
 
 
 def routing_version(session: Session) -> int:
@@ -39,6 +46,64 @@ def shifts_overlapping(session: Session, start: datetime, end: datetime) -> Sequ
         OnCallShift.starts_at > start - OnCallShift.MAX_LENGTH,
     )
     return session.scalars(query.order_by(OnCallShift.starts_at, OnCallShift.id)).all()
+
+
+# Rows into routing's types
+
+
+def routing_line(row: Line) -> RoutingLine:
+    return RoutingLine(
+        key=row.key,
+        name=row.name,
+        number=row.number,
+        hours=ServiceHours(
+            weekday_open=row.weekday_open,
+            weekday_close=row.weekday_close,
+            weekend_open=row.weekend_open,
+            weekend_close=row.weekend_close,
+            bank_holidays_as_weekend=row.bank_holidays_as_weekend,
+        ),
+    )
+
+
+def routing_override(row: HoursOverride) -> Override:
+    return Override(
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        mode=OverrideMode(row.mode),
+        line_key=row.line.key if row.line is not None else None,
+        reason=row.reason,
+    )
+
+
+def routing_shift(row: OnCallShift) -> RoutingShift:
+    return RoutingShift(
+        id=row.id,
+        worker_id=row.worker_id,
+        worker_name=row.worker.name,
+        phone=row.worker.phone,
+        role=OnCallRole(row.role),
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+    )
+
+
+def routing_lines(session: Session) -> list[RoutingLine]:
+    return [routing_line(row) for row in all_lines(session)]
+
+
+def routing_overrides(session: Session, start: datetime, end: datetime) -> list[Override]:
+    return [routing_override(row) for row in overrides_overlapping(session, start, end)]
+
+
+def routing_shifts(session: Session, start: datetime, end: datetime) -> list[RoutingShift]:
+    """Shifts overlapping [start, end) that can ring someone: inactive workers' are left out."""
+    return [
+        routing_shift(row) for row in shifts_overlapping(session, start, end) if row.worker.active
+    ]
+
+
+# Who is free to ring
 
 
 @dataclass(frozen=True, slots=True)

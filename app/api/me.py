@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.api.deps import NowDep, SessionDep
 from app.auth import AnyRole, Principal, StaffRole, require
-from app.errors import Conflict, Invalid
+from app.errors import Invalid, NotLinked
 from models import Worker
 from models.people import line_availability, set_line_availability
 
@@ -90,7 +90,7 @@ def update_my_availability(
     """Say I am available for calls, or offline, on all my lines or some of them."""
     worker = session.get(Worker, principal.worker_id) if principal.worker_id else None
     if worker is None:
-        raise Conflict("Your account is not linked to a worker; ask an admin.")
+        raise NotLinked()
     line_ids: list[int] | None = None
     if body.lines is not None:
         mine = {line.key: line.id for line in worker.lines}

@@ -1,19 +1,25 @@
-"""The rota's edges: local times read and written, iCalendar feeds, CSV export and import."""
+"""The rota's edges: times written out, iCalendar feeds, CSV export and import.
+
+Times are read by `routing.localtime` (one rule for the clock changes); a CSV row is checked
+by the same rules as a shift made one at a time (`app.rota.service.check_new_shift`).
+"""
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from app.workers import service as queries
+from app.errors import AppError, Invalid
+from app.rota.service import NewShift, check_new_shift
+from app.workers import queries as worker_queries
 from models.tables import OnCallShift
-from routing import LONDON, OnCallRole
+from routing import OnCallRole
+from routing.localtime import LocalTimeError, local_text, parse_local_time, utc_text
 from routing.rota import real_hours
 
 CSV_COLUMNS = (
@@ -30,39 +36,6 @@ CSV_COLUMNS = (
 )
 IMPORT_COLUMNS = ("worker", "role", "start", "end")
 MAX_IMPORT_ROWS = 5000
-
-
-class BadTime(ValueError):
-    """A time that cannot be read; the message says why (no personal data)."""
-
-
-def parse_time(text: str) -> datetime:
-    """An ISO time as aware UTC. Without an offset it is London local time; a local time that
-    does not exist (the spring-forward hour) is refused; one that happens twice is the first."""
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise BadTime("not an ISO date and time (e.g. 2026-03-28T22:00)") from None
-    if value.tzinfo is not None:
-        if value.utcoffset() is None:
-            raise BadTime("not a usable time zone")
-        return value.astimezone(UTC)
-    local = value.replace(tzinfo=LONDON, fold=0)
-    if local.astimezone(UTC).astimezone(LONDON).replace(tzinfo=None) != value:
-        raise BadTime(f"{value:%H:%M on %d %b %Y} does not exist in London (the clocks go forward)")
-    return local.astimezone(UTC)
-
-
-def utc_text(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def local_text(value: datetime) -> str:
-    return value.astimezone(LONDON).isoformat()
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 # iCalendar
@@ -123,24 +96,66 @@ def export_csv(shifts: Sequence[OnCallShift]) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class ImportRow:
-    row: int
-    worker_id: int
-    role: OnCallRole
-    starts_at: datetime
-    ends_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
 class Refusal:
     row: int  # 1 is the header; data rows start at 2, as a spreadsheet numbers them
     field: str
     message: str
 
 
-def read_import(
-    session: Session, text: str, now: datetime, max_hours: float
-) -> tuple[list[ImportRow], list[Refusal]]:
+class InvalidRows(AppError):
+    """A CSV with refused rows: every refusal is listed, nothing is stored."""
+
+    status_code = 422
+
+    def __init__(self, refused: Sequence[Refusal]) -> None:
+        super().__init__(f"{len(refused)} row(s) refused; nothing was imported")
+        self.refused = list(refused)
+
+    def body(self) -> object:
+        return {
+            "detail": [
+                {
+                    "loc": ["body", "csv", r.row, r.field],
+                    "msg": f"row {r.row}, {r.field}: {r.message}",
+                    "type": "invalid",
+                }
+                for r in self.refused
+            ],
+            "refused": [asdict(r) for r in self.refused],
+        }
+
+
+_COLUMN_OF = {"starts_at": "start", "ends_at": "end"}
+
+
+def _read_row(
+    session: Session, number: int, values: dict[str, str], now: datetime
+) -> NewShift | list[Refusal]:
+    refused: list[Refusal] = []
+    worker = worker_queries.find_worker(session, values.get("worker", ""))
+    if worker is None:
+        refused.append(Refusal(number, "worker", "unknown worker"))
+    role = values.get("role", "").lower()
+    if role not in {r.value for r in OnCallRole}:
+        refused.append(Refusal(number, "role", "must be primary or backup"))
+    times: dict[str, datetime] = {}
+    for column in ("start", "end"):
+        try:
+            times[column] = parse_local_time(values.get(column, ""))
+        except LocalTimeError as exc:
+            refused.append(Refusal(number, column, str(exc)))
+    if len(times) == 2:
+        try:
+            check_new_shift(times["start"], times["end"], now)
+        except Invalid as exc:
+            column = _COLUMN_OF.get(str(exc.loc[-1]), str(exc.loc[-1]))
+            refused.append(Refusal(number, column, exc.message))
+    if refused or worker is None:
+        return refused
+    return NewShift(number, worker.id, role, times["start"], times["end"])
+
+
+def read_import(session: Session, text: str, now: datetime) -> tuple[list[NewShift], list[Refusal]]:
     """Check every row of a rota CSV (columns worker, role, start, end); nothing is written."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
@@ -148,7 +163,7 @@ def read_import(
     if missing:
         return [], [Refusal(1, "header", f"missing column(s): {', '.join(missing)}")]
     reader.fieldnames = header
-    rows: list[ImportRow] = []
+    rows: list[NewShift] = []
     refused: list[Refusal] = []
     for number, raw in enumerate(reader, start=2):
         if number - 1 > MAX_IMPORT_ROWS:
@@ -157,28 +172,9 @@ def read_import(
         values = {k: (v or "").strip() for k, v in raw.items() if k is not None}
         if not any(values.values()):
             continue
-        before = len(refused)
-        worker = queries.find_worker(session, values.get("worker", ""))
-        if worker is None:
-            refused.append(Refusal(number, "worker", "unknown worker"))
-        try:
-            role = OnCallRole(values.get("role", "").lower())
-        except ValueError:
-            refused.append(Refusal(number, "role", "must be primary or backup"))
-        times: dict[str, datetime] = {}
-        for column in ("start", "end"):
-            try:
-                times[column] = parse_time(values.get(column, ""))
-            except BadTime as exc:
-                refused.append(Refusal(number, column, str(exc)))
-        if len(times) == 2:
-            start, end = times["start"], times["end"]
-            if end <= start:
-                refused.append(Refusal(number, "end", "the end must be after the start"))
-            elif real_hours(start, end) > max_hours:
-                refused.append(Refusal(number, "end", "a shift lasts at most 14 days"))
-            elif start < now - timedelta(minutes=5):
-                refused.append(Refusal(number, "start", "in the past: the past is not rewritten"))
-        if len(refused) == before and worker is not None:
-            rows.append(ImportRow(number, worker.id, role, times["start"], times["end"]))
+        result = _read_row(session, number, values, now)
+        if isinstance(result, NewShift):
+            rows.append(result)
+        else:
+            refused.extend(result)
     return rows, refused

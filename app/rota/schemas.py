@@ -11,17 +11,17 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from app.rota.io import BadTime, local_text, parse_time, utc_text
 from models.rota import CalendarFeed, Cover, Rotation, SwapRequest, WorkerLeave
 from models.tables import OnCallShift, Worker
+from routing.localtime import LocalTimeError, local_text, parse_local_time, utc_text
 from routing.rota import Gap, RotaConflict, real_hours
 
 
 def _read_time(value: object) -> object:
     if isinstance(value, str):
         try:
-            return parse_time(value)
-        except BadTime as exc:
+            return parse_local_time(value)
+        except LocalTimeError as exc:
             raise ValueError(str(exc)) from None
     if isinstance(value, datetime) and value.tzinfo is None:
         raise ValueError("a time needs an offset or must be given as local ISO text")

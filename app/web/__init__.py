@@ -2,9 +2,11 @@
 
 from fastapi import APIRouter
 
+from app.accounts import pages as account_pages
+from app.records import pages as record_pages
 from app.rota import pages as rota_pages
 from app.web import pages
 
 web_router = APIRouter(include_in_schema=False)
-for module in (pages, rota_pages):
+for module in (pages, record_pages, account_pages, rota_pages):
     web_router.include_router(module.router)

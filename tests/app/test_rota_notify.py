@@ -114,7 +114,8 @@ def test_rota_apply_from_the_cli(
 ) -> None:
     from datetime import time
 
-    from app.rota import service as rq
+    from app.rota import rotations as rq
+    from app.rota.service import RotaChange
 
     for name in list(os.environ):
         if name.startswith("DUTYLINE_"):
@@ -122,16 +123,15 @@ def test_rota_apply_from_the_cli(
     monkeypatch.setenv("DUTYLINE_DATABASE_URL", database_url)
     ids = [add_worker(session_factory, f"Cli Worker {i}", f"+44770090016{i}") for i in range(2)]
     with session_factory.begin() as session:
-        rotation_id = rq.save_rotation(
-            session,
-            None,
+        fields = rq.RotationFields(
             name="cli",
             worker_ids=ids,
             handover_time=time(9),
             period="weekly",
             backup_offset=1,
             anchor_date=utcnow().date(),
-        ).id
+        )
+        rotation_id = rq.save_rotation(RotaChange(session, utcnow(), None), None, fields).id
     today = utcnow().date()
     days = ["--from", str(today + timedelta(days=1)), "--to", str(today + timedelta(days=7))]
     assert main(["rota", "apply", str(rotation_id), *days]) == 0

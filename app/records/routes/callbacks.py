@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.api.deps import NowDep, SessionDep
 from app.auth import Principal, StaffRole, require
-from app.errors import Conflict, Forbidden, NotFound
+from app.errors import Conflict, NotFound, NotLinked
 from app.records.callback_schemas import CallbackComplete, CallbackPage, CallbackRead
 from app.records.schemas import LineRef, WorkerRef
 from models import CallbackStatus, CallbackTask, ConversationRecord, Line, Worker
@@ -82,7 +82,7 @@ def _audit(
 
 def _worker_id(principal: Principal) -> int:
     if principal.worker_id is None:
-        raise Forbidden("This account is not linked to a worker")
+        raise NotLinked()
     return principal.worker_id
 
 
