@@ -1,4 +1,7 @@
-"""Shared fixtures: a real, migrated database on SQLite and on PostgreSQL.
+"""The database fixtures: a real, migrated database on SQLite and on PostgreSQL.
+
+Not a root conftest: tests/routing needs no database (nor SQLAlchemy installed), so the
+suites that do (app, models, telephony, browser) import these in their own conftest.
 
 Every database test runs twice, once per engine. Each test gets a database of its own:
 a copy of a SQLite file migrated once per run, or a PostgreSQL database cloned from a
@@ -22,6 +25,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
 from models.db import make_engine, make_session_factory
+
+__all__ = ["database_url", "engine", "postgres_template", "session_factory", "sqlite_template"]
 
 POSTGRES_URL = os.environ.get(
     "DUTYLINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

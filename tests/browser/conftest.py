@@ -27,6 +27,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
+from tests.database import *  # noqa: F403  (the database fixtures: SQLite and PostgreSQL)
 from tests.helpers import AUTH_TOKEN, FALLBACK_NUMBER, Twilio
 
 if TYPE_CHECKING:
