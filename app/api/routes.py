@@ -4,12 +4,12 @@ through ``app.auth.require``."""
 from fastapi import APIRouter
 
 from app.accounts import routes as accounts
-from app.api import events, me, session
+from app.api import events, me, session, words
 from app.records.routes import router as records_router
 from app.rota.routes import router as rota_router
 
 api_router = APIRouter(prefix="/api")
-for router in (session.router, me.router, accounts.router, events.router):
+for router in (session.router, me.router, accounts.router, events.router, words.router):
     api_router.include_router(router)
 api_router.include_router(records_router)
 api_router.include_router(rota_router)

@@ -28,6 +28,8 @@ EXPECTED: dict[str, frozenset[StaffRole] | str] = {
     "GET /api/me": ALL,
     "PUT /api/me/availability": frozenset({W}),
     "GET /api/events": frozenset({W}),
+    # The words for status values: nothing personal, the same for everyone
+    "GET /api/words": PUBLIC,
     # Staff accounts and tokens: admins only
     "GET /api/users": frozenset({A}),
     "POST /api/users": frozenset({A}),
