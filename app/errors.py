@@ -8,6 +8,8 @@ answers with TwiML.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class AppError(Exception):
     """Refused: nothing was changed; the message says why, fit to show the person who asked."""
@@ -71,6 +73,19 @@ class Invalid(AppError):
     def line(self) -> str:
         field = str(self.loc[-1])
         return self.message if self.message.startswith(field) else f"{field}: {self.message}"
+
+
+class InvalidFields(AppError):
+    """Several values refused at once, each with its `loc` and `msg` (as FastAPI lists them)."""
+
+    status_code = 422
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__("; ".join(str(e.get("msg", "")) for e in errors) or "invalid input")
+        self.errors = errors
+
+    def body(self) -> object:
+        return {"detail": self.errors}
 
 
 class UsageError(AppError):

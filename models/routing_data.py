@@ -2,7 +2,7 @@
 
 The snapshot, the rota report, the on-call lookup and the calendar all read lines, closures
 and shifts through `routing_lines`, `routing_overrides` and `routing_shifts` (or translate
-rows they already hold with `routing_line`, `routing_override`, `routing_shift`), so a new
+rows they already hold with `routing_line`, `routing_override`), so a new
 field reaches every reader from here.
 """
 
@@ -38,16 +38,6 @@ def overrides_overlapping(
     return session.scalars(query.order_by(HoursOverride.starts_at)).all()
 
 
-def shifts_overlapping(session: Session, start: datetime, end: datetime) -> Sequence[OnCallShift]:
-    query = select(OnCallShift).where(
-        OnCallShift.ends_at > start,
-        OnCallShift.starts_at < end,
-        # Bounded below too, so the (starts_at, ends_at) index is read for a month, not years.
-        OnCallShift.starts_at > start - OnCallShift.MAX_LENGTH,
-    )
-    return session.scalars(query.order_by(OnCallShift.starts_at, OnCallShift.id)).all()
-
-
 # Rows into routing's types
 
 
@@ -76,15 +66,29 @@ def routing_override(row: HoursOverride) -> Override:
     )
 
 
-def routing_shift(row: OnCallShift) -> RoutingShift:
-    return RoutingShift(
-        id=row.id,
-        worker_id=row.worker_id,
-        worker_name=row.worker.name,
-        phone=row.worker.phone,
-        role=OnCallRole(row.role),
-        starts_at=row.starts_at,
-        ends_at=row.ends_at,
+@cache
+def _routing_shifts_query() -> Select[int, int, str, datetime, datetime, str, str]:
+    # Built once: the snapshot and the on-call lookup read shifts with their worker's name and
+    # phone in one statement, bounded below so the (starts_at, ends_at) index is read for a
+    # month, not years.
+    return (
+        select(
+            OnCallShift.id,
+            OnCallShift.worker_id,
+            OnCallShift.role,
+            OnCallShift.starts_at,
+            OnCallShift.ends_at,
+            Worker.name,
+            Worker.phone,
+        )
+        .join(Worker, Worker.id == OnCallShift.worker_id)
+        .where(
+            OnCallShift.ends_at > bindparam("start"),
+            OnCallShift.starts_at < bindparam("end"),
+            OnCallShift.starts_at > bindparam("earliest"),
+            Worker.active.is_(True),
+        )
+        .order_by(OnCallShift.starts_at, OnCallShift.id)
     )
 
 
@@ -98,8 +102,18 @@ def routing_overrides(session: Session, start: datetime, end: datetime) -> list[
 
 def routing_shifts(session: Session, start: datetime, end: datetime) -> list[RoutingShift]:
     """Shifts overlapping [start, end) that can ring someone: inactive workers' are left out."""
+    params = {"start": start, "end": end, "earliest": start - OnCallShift.MAX_LENGTH}
     return [
-        routing_shift(row) for row in shifts_overlapping(session, start, end) if row.worker.active
+        RoutingShift(
+            id=row.id,
+            worker_id=row.worker_id,
+            worker_name=row.name,
+            phone=row.phone,
+            role=OnCallRole(row.role),
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+        )
+        for row in session.execute(_routing_shifts_query(), params)
     ]
 
 

@@ -3,6 +3,9 @@
 The written content is a set of sections (DOMAIN.md, "What a conversation record holds").
 A draft may leave anything empty; completing a record checks that what its outcome needs
 is filled (`missing_for_completion`). Every free-text field has a length limit.
+
+Over 400 lines on purpose: the record's sections are one document, validated together
+(completion checks read across sections), so their shapes stay in one module.
 """
 
 from __future__ import annotations

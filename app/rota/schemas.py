@@ -2,6 +2,9 @@
 
 Times come in as ISO text, London local time unless an offset is given, and go out twice:
 in UTC and in London local time.
+
+Over 400 lines on purpose: one small shape per rota answer (shifts, rotations, covers, swaps,
+leave, gaps, calendar, feeds, CSV), each a few lines; split, they would import each other.
 """
 
 from __future__ import annotations

@@ -10,6 +10,8 @@ the alerts handed to `announce` after the commit.
 Shift rows are what routing reads, so a cover or a swap edits them (splitting where needed,
 `reassign`), and what the coordinator sees is what callers get. Rotations:
 `app.rota.rotations`; covers and swaps: `app.rota.swaps`; calendar feeds: `app.rota.feeds`.
+About 400 lines: the shift rules and the row surgery (`copy_shift`, `reassign`) that
+covers, swaps and rotations share belong together.
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ from app.auth import Principal, StaffRole, require
 from app.errors import Conflict, NotFound, NotLinked
 from app.records.callback_schemas import CallbackComplete, CallbackPage, CallbackRead
 from app.records.schemas import LineRef, WorkerRef
+from app.records.service import audit_record
 from models import CallbackStatus, CallbackTask, ConversationRecord, Line, Worker
-from models.audit import audit
 
 router = APIRouter(prefix="/callbacks", tags=["callbacks"])
 
@@ -68,16 +68,8 @@ def _audit(
     now: datetime,
     changes: dict[str, dict[str, Any]],
 ) -> None:
-    audit(
-        session,
-        actor_user_id=principal.user_id,
-        action=action,
-        entity_type=ENTITY,
-        entity_id=task.id,
-        record_id=task.record_id,
-        at=now,
-        changes=changes,
-    )
+    entity = (ENTITY, task.id)
+    audit_record(session, principal, action, task.record_id, now, entity=entity, changes=changes)
 
 
 def _worker_id(principal: Principal) -> int:
@@ -167,14 +159,12 @@ def _give_record_to(
     if record.assigned_worker_id is None and record.accepted_worker_id is None:
         record.assigned_worker_id = worker_id
         record.updated_at = now
-        audit(
+        audit_record(
             session,
-            actor_user_id=principal.user_id,
-            action="record.assign",
-            entity_type="conversation_record",
-            entity_id=record.id,
-            record_id=record.id,
-            at=now,
+            principal,
+            "record.assign",
+            record.id,
+            now,
             changes={"assigned_worker_id": {"old": None, "new": worker_id}},
             detail="claimed its callback task",
         )

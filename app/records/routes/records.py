@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app.api.deps import NowDep, SessionDep
 from app.auth import Principal, StaffRole, require
 from app.errors import Conflict, Invalid
-from app.records import service as service
+from app.records import queries, service
 from app.records.schemas import (
     AddendumCreate,
     AddendumRead,
@@ -38,28 +38,6 @@ Manager = Annotated[Principal, Depends(require(StaffRole.MANAGER))]
 
 ENTITY = "conversation_record"
 PER_PAGE_MAX = 100
-
-
-def _audit(
-    session: SessionDep,
-    principal: Principal,
-    action: str,
-    record_id: int,
-    now: NowDep,
-    changes: dict[str, dict[str, Any]] | None = None,
-    detail: str = "",
-) -> None:
-    audit(
-        session,
-        actor_user_id=principal.user_id,
-        action=action,
-        entity_type=ENTITY,
-        entity_id=record_id,
-        record_id=record_id,
-        at=now,
-        changes=changes,
-        detail=detail,
-    )
 
 
 @router.get("", response_model=RecordPage)
@@ -86,7 +64,7 @@ def list_records(
     per_page: Annotated[int, Query(ge=1, le=PER_PAGE_MAX)] = 25,
 ) -> RecordPage:
     """Records, newest first, filtered and paged. Workers and managers."""
-    query = service.list_query(
+    query = queries.list_query(
         worker_id=principal.worker_id,
         mine=mine,
         open_only=open_only,
@@ -95,7 +73,7 @@ def list_records(
         status=record_status.value if record_status else None,
         q=q,
     )
-    rows, total = service.page_of(session, query, page, per_page)
+    rows, total = queries.page_of(session, query, page, per_page)
     ids = ",".join(str(r.id) for r in rows)
     audit(
         session,
@@ -107,7 +85,7 @@ def list_records(
         detail=(f"q={q!r} " if q else "") + f"page={page} shown={ids}",
     )
     return RecordPage(
-        items=[service.summary(r) for r in rows], total=total, page=page, per_page=per_page
+        items=[queries.summary(r) for r in rows], total=total, page=page, per_page=per_page
     )
 
 
@@ -115,8 +93,8 @@ def list_records(
 def read_record(record_id: int, principal: Reader, session: SessionDep, now: NowDep) -> RecordRead:
     """One record: the call's facts (read-only), what is written, flags, addenda."""
     record = service.get_record(session, record_id)
-    _audit(session, principal, "record.read", record.id, now)
-    return service.read_record(session, record)
+    service.audit_record(session, principal, "record.read", record.id, now)
+    return queries.read_record(session, record)
 
 
 @router.patch("/{record_id}", response_model=RecordRead)
@@ -129,9 +107,9 @@ def update_record(
     service.check_can_change(principal, record)
     changes = service.apply_update(session, record, body, now)
     if changes:
-        _audit(session, principal, "record.update", record.id, now, changes)
+        service.audit_record(session, principal, "record.update", record.id, now, changes=changes)
     session.flush()
-    return service.read_record(session, record)
+    return queries.read_record(session, record)
 
 
 @router.post("/{record_id}/complete", response_model=RecordRead)
@@ -143,9 +121,9 @@ def complete_record(
     record = service.get_record(session, record_id, lock=True)
     service.check_can_change(principal, record)
     changes = service.complete(record, principal, now)
-    _audit(session, principal, "record.complete", record.id, now, changes)
+    service.audit_record(session, principal, "record.complete", record.id, now, changes=changes)
     session.flush()
-    return service.read_record(session, record)
+    return queries.read_record(session, record)
 
 
 @router.post(
@@ -158,13 +136,13 @@ def add_addendum(
     Nothing already written changes."""
     record = service.get_record(session, record_id, lock=True)
     addendum = service.add_addendum(session, record, principal, body.text, now)
-    _audit(
+    service.audit_record(
         session,
         principal,
         "record.addendum",
         record.id,
         now,
-        {f"addenda.{addendum.id}": {"old": None, "new": body.text}},
+        changes={f"addenda.{addendum.id}": {"old": None, "new": body.text}},
     )
     return AddendumRead(
         id=addendum.id,
@@ -182,9 +160,9 @@ def previous_contacts(
     """Records in the 12 months before this one about the same child (name and date of
     birth, or reference) and from the same caller number; the re-referral flag."""
     record = service.get_record(session, record_id)
-    found = service.read_previous_contacts(session, record)
+    found = queries.read_previous_contacts(session, record)
     shown = sorted({c.record_id for c in (*found.about_the_child, *found.from_the_caller)})
-    _audit(
+    service.audit_record(
         session,
         principal,
         "record.previous_contacts",
@@ -209,13 +187,13 @@ def assign_record(
     before = service.assignee_id(record)
     record.assigned_worker_id = worker.id
     record.updated_at = now
-    _audit(
+    service.audit_record(
         session,
         principal,
         "record.assign",
         record.id,
         now,
-        {"assigned_worker_id": {"old": before, "new": worker.id}},
+        changes={"assigned_worker_id": {"old": before, "new": worker.id}},
     )
     session.flush()
     session.refresh(record)
@@ -227,7 +205,7 @@ def assign_record(
             at=now,
             worker_id=worker.id,
         )
-    return service.read_record(session, record)
+    return queries.read_record(session, record)
 
 
 class AuditEventRead(BaseModel):
@@ -265,5 +243,5 @@ def record_audit(
         )
         for e in events
     ]
-    _audit(session, principal, "record.audit_read", record.id, now)
+    service.audit_record(session, principal, "record.audit_read", record.id, now)
     return result
