@@ -66,21 +66,23 @@ def routing_override(row: HoursOverride) -> Override:
     )
 
 
+# A shift as the rules read it; the rota report selects these too.
+SHIFT_COLUMNS = (
+    OnCallShift.id,
+    OnCallShift.worker_id,
+    OnCallShift.role,
+    OnCallShift.starts_at,
+    OnCallShift.ends_at,
+)
+
+
 @cache
 def _routing_shifts_query() -> Select[int, int, str, datetime, datetime, str, str]:
     # Built once: the snapshot and the on-call lookup read shifts with their worker's name and
     # phone in one statement, bounded below so the (starts_at, ends_at) index is read for a
     # month, not years.
     return (
-        select(
-            OnCallShift.id,
-            OnCallShift.worker_id,
-            OnCallShift.role,
-            OnCallShift.starts_at,
-            OnCallShift.ends_at,
-            Worker.name,
-            Worker.phone,
-        )
+        select(*SHIFT_COLUMNS, Worker.name, Worker.phone)
         .join(Worker, Worker.id == OnCallShift.worker_id)
         .where(
             OnCallShift.ends_at > bindparam("start"),

@@ -24,6 +24,8 @@ from routing import OnCallRole
 from routing.rota import Gap
 
 DEFAULT_LIST_DAYS = 14
+# The service names a refused value by its field; the command line by its option.
+OPTION_OF = {"starts_at": "--start", "ends_at": "--end", "role": "--role", "worker_id": "--worker"}
 
 
 @contextmanager
@@ -47,9 +49,13 @@ def cmd_oncall_add(settings: Settings, args: argparse.Namespace) -> int:
             for s in queries.list_shifts(change.session, start, end)
             if s.role == args.role or s.worker_id == worker.id
         ]
-        shift = service.create_shift(
-            change, worker_id=worker.id, role_name=args.role, starts_at=start, ends_at=end
-        )
+        try:
+            shift = service.create_shift(
+                change, worker_id=worker.id, role_name=args.role, starts_at=start, ends_at=end
+            )
+        except Invalid as exc:
+            field = str(exc.loc[-1])
+            raise Invalid(OPTION_OF.get(field, field), exc.message) from None
         for other in clashes:
             support.note(
                 f"overlaps shift {other.id} ({other.role}, {other.worker.name}, "

@@ -167,13 +167,7 @@ def rota_report(session: Session, start: datetime, end: datetime) -> RotaReport:
     them. Leave does not stop the phone ringing, so it is a conflict, not a gap.
     """
     rows = session.execute(
-        select(
-            OnCallShift.id,
-            OnCallShift.worker_id,
-            OnCallShift.role,
-            OnCallShift.starts_at,
-            OnCallShift.ends_at,
-        ).where(*overlapping(start, end))
+        select(*routing_data.SHIFT_COLUMNS).where(*overlapping(start, end))
     ).all()
     shifts = [
         RotaShift(r.id, r.worker_id, OnCallRole(r.role), r.starts_at, r.ends_at) for r in rows
