@@ -20,12 +20,13 @@ from typing import Annotated, Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from fastapi import Depends, FastAPI, HTTPException, Request, routing
+from fastapi import Depends, FastAPI, Request, routing
 from fastapi.routing import APIRoute
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.api.deps import NowDep, SessionDep
+from app.errors import Forbidden, TooManyTries, Unauthorized
 from models import ApiToken, SignInAttempt, User, WebSession
 
 log = logging.getLogger("dutyline.auth")
@@ -46,7 +47,7 @@ _hasher = PasswordHasher()
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
-class Role(StrEnum):
+class StaffRole(StrEnum):
     WORKER = "worker"
     COORDINATOR = "coordinator"
     MANAGER = "manager"
@@ -58,12 +59,12 @@ class Principal:
     user_id: int
     username: str
     display_name: str
-    roles: frozenset[Role]
+    roles: frozenset[StaffRole]
     worker_id: int | None
     via: str  # "session" or "token"
     csrf_token: str | None = None
 
-    def has(self, *roles: Role) -> bool:
+    def has(self, *roles: StaffRole) -> bool:
         return not self.roles.isdisjoint(roles)
 
 
@@ -87,7 +88,7 @@ def principal_of(user: User, via: str, csrf_token: str | None = None) -> Princip
         user_id=user.id,
         username=user.username,
         display_name=user.display_name,
-        roles=frozenset(Role(role) for role in user.roles),
+        roles=frozenset(StaffRole(role) for role in user.roles),
         worker_id=user.worker_id,
         via=via,
         csrf_token=csrf_token,
@@ -97,10 +98,8 @@ def principal_of(user: User, via: str, csrf_token: str | None = None) -> Princip
 # Signing in and out
 
 
-class SignInRefused(Exception):
-    def __init__(self, retry_after: int | None = None) -> None:
-        super().__init__("sign-in refused")
-        self.retry_after = retry_after
+WRONG_PASSWORD = "Wrong username or password."
+SLOWED_DOWN = "Too many failed sign-ins. Wait a while and try again."
 
 
 def _attempt_key(username: str) -> str:
@@ -125,19 +124,19 @@ def sign_in(
 ) -> tuple[User, str, str]:
     """Check the password; on success a new web session: (user, cookie secret, CSRF token).
 
-    Raises SignInRefused, with retry_after when the username is being slowed down.
+    Raises Unauthorized, or TooManyTries (with Retry-After) when the username is slowed down.
     """
     key = _attempt_key(username)
     wait = _wait_before_next_try(session, key, now)
     if wait:
         log.warning("sign-in refused while slowed down (account key %s)", key[:12])
-        raise SignInRefused(retry_after=wait)
+        raise TooManyTries(SLOWED_DOWN, headers={"Retry-After": str(wait)})
     user = session.scalar(select(User).where(User.username == username.strip()))
     matched = password_matches(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or not user.active or not matched:
         session.add(SignInAttempt(key_digest=key, at=now))
         log.warning("sign-in failed (account key %s)", key[:12])
-        raise SignInRefused()
+        raise Unauthorized(WRONG_PASSWORD)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     session.execute(delete(SignInAttempt).where(SignInAttempt.key_digest == key))
@@ -225,7 +224,7 @@ def identify(request: Request, session: Session, now: datetime) -> Principal | N
     return None
 
 
-def require(*roles: Role) -> Callable[..., Principal]:
+def require(*roles: StaffRole) -> Callable[..., Principal]:
     """A dependency: the caller must be signed in and hold one of ``roles``."""
     allowed = frozenset(roles)
     if not allowed:
@@ -236,20 +235,20 @@ def require(*roles: Role) -> Callable[..., Principal]:
         if principal is None:
             # The expired session row deleted above must stay deleted.
             session.commit()
-            raise HTTPException(401, "Sign in to use this.", headers={"WWW-Authenticate": "Bearer"})
+            raise Unauthorized("Sign in to use this.", headers={"WWW-Authenticate": "Bearer"})
         if principal.roles.isdisjoint(allowed):
-            raise HTTPException(403, "Your role does not allow this.")
+            raise Forbidden("Your role does not allow this.")
         if principal.via == "session" and request.method not in SAFE_METHODS:
             sent = request.headers.get(CSRF_HEADER, "")
             if not principal.csrf_token or not hmac.compare_digest(sent, principal.csrf_token):
-                raise HTTPException(403, "Missing or wrong CSRF token; reload the page.")
+                raise Forbidden("Missing or wrong CSRF token; reload the page.")
         return principal
 
     dependency.allowed_roles = allowed  # type: ignore[attr-defined]
     return dependency
 
 
-AnyRole = Annotated[Principal, Depends(require(*Role))]
+AnyRole = Annotated[Principal, Depends(require(*StaffRole))]
 
 
 def public(reason: str) -> Any:
@@ -273,9 +272,9 @@ def is_public(route: APIRoute) -> bool:
     return False
 
 
-def allowed_roles(route: APIRoute) -> frozenset[Role] | None:
+def allowed_roles(route: APIRoute) -> frozenset[StaffRole] | None:
     """The roles a route's ``require`` names, or None when it has none."""
-    found: frozenset[Role] | None = None
+    found: frozenset[StaffRole] | None = None
     stack = list(route.dependant.dependencies)
     while stack:
         dependant = stack.pop()

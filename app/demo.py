@@ -1,7 +1,7 @@
 """Demo data for a newcomer's first run: `dutyline serve --demo`.
 
 Fictional workers with numbers from Ofcom's drama range (07700 900000-900999, never
-allocated to a real phone), and eight weeks of on-call cover, so that a simulated call
+allocated to a real phone), and eight weeks of on-call cover from now, so that a simulated call
 reaches somebody whatever the time.
 """
 
@@ -14,8 +14,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.demo_history import seed_history, staff_of
-from models import queries
-from routing import DEFAULT_LINES, LONDON, Role, out_of_hours_windows
+from app.rota import service as rota_service
+from app.rota.service import RotaChange
+from app.workers import queries
+from app.workers import service as workers
+from routing import DEFAULT_LINES, LONDON, OnCallRole, out_of_hours_windows
 
 COVER_DAYS = 56
 # Four months of past calls, so Insight and the wallboard show something at once.
@@ -73,18 +76,19 @@ def seed_demo(session: Session, now: datetime) -> DemoSummary:
     seeded: list[DemoWorker] = []
     duty_ids = []
     for name, phone, lines in DUTY_WORKERS:
-        worker = queries.add_worker(session, name, phone, lines)
-        queries.set_availability(session, worker, True)
+        worker = workers.add_worker(session, name, phone, lines)
+        workers.set_availability(session, worker, True)
         seeded.append(DemoWorker(name, worker.phone, lines, on_call=False))
         duty_ids.append((worker.id, lines))
     on_call = []
     for name, phone in ONCALL_WORKERS:
-        worker = queries.add_worker(session, name, phone, ())
-        queries.set_availability(session, worker, True)
+        worker = workers.add_worker(session, name, phone, ())
+        workers.set_availability(session, worker, True)
         on_call.append(worker)
         seeded.append(DemoWorker(name, worker.phone, (), on_call=True))
 
     start, end = cover_period(now)
+    change = RotaChange(session, now, None)
     shift_count = 0
     # The professional line's default hours; both lines share them out of the box.
     for window_start, window_end in out_of_hours_windows(start, end, DEFAULT_LINES[0]):
@@ -93,8 +97,19 @@ def seed_demo(session: Session, now: datetime) -> DemoSummary:
         week = (window_start.astimezone(LONDON).date() - start.date()).days // 7
         primary = on_call[week % len(on_call)]
         backup = on_call[(week + 1) % len(on_call)]
-        queries.add_shift(session, primary, Role.PRIMARY, window_start, window_end)
-        queries.add_shift(session, backup, Role.BACKUP, window_start, window_end)
+        if window_end <= now:
+            continue
+        for worker, role in ((primary, OnCallRole.PRIMARY), (backup, OnCallRole.BACKUP)):
+            # Through the rota's one write path: audited, and the past is not written.
+            rota_service.create_shift(
+                change,
+                worker_id=worker.id,
+                role_name=role,
+                starts_at=max(window_start, now),
+                ends_at=window_end,
+                detail="demo data",
+                check_gaps=False,
+            )
         shift_count += 2
     history = seed_history(
         session,
@@ -127,8 +142,8 @@ DEMO_ACCOUNTS: tuple[tuple[str, str, tuple[str, ...], str | None], ...] = (
 
 def seed_demo_accounts(session: Session, now: datetime) -> tuple[tuple[str, str], ...]:
     """Demo staff accounts, unless there are accounts already: (username, roles) pairs."""
-    from app.accounts import create_user
-    from app.auth import Role as AccountRole
+    from app.accounts.service import create_user
+    from app.auth import StaffRole
     from models import User
 
     if session.scalar(select(func.count()).select_from(User)):
@@ -143,7 +158,7 @@ def seed_demo_accounts(session: Session, now: datetime) -> tuple[tuple[str, str]
             username=username,
             display_name=display_name,
             password=DEMO_PASSWORD,
-            roles=[AccountRole(role) for role in roles],
+            roles=[StaffRole(role) for role in roles],
             worker_id=worker.id if worker else None,
             now=now,
         )

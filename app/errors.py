@@ -1,23 +1,32 @@
-"""One error vocabulary for the API: raise these below a route; one handler answers.
+"""One error vocabulary: services raise these; the API and the CLI each answer them in one place.
 
-Twilio's routes are the exception: whatever fails there still answers with TwiML.
+No web framework here, so the rules can raise them whoever called. The API's handler
+(`app.api.errors`) answers `status_code` with `body()`; the CLI's `main` prints `line()` and
+exits with `exit_code`. Twilio's routes are the exception: whatever fails there still
+answers with TwiML.
 """
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from typing import Any
 
 
 class AppError(Exception):
-    status_code = 400
+    """Refused: nothing was changed; the message says why, fit to show the person who asked."""
 
-    def __init__(self, message: str) -> None:
+    status_code = 400
+    exit_code = 1
+
+    def __init__(self, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.headers = headers or {}
 
     def body(self) -> object:
         return {"detail": self.message}
+
+    def line(self) -> str:
+        return self.message
 
 
 class NotFound(AppError):
@@ -28,12 +37,29 @@ class Forbidden(AppError):
     status_code = 403
 
 
+class NotLinked(Forbidden):
+    """A worker's action by an account that is not linked to a worker: 403 wherever it is."""
+
+    def __init__(self) -> None:
+        super().__init__("Your account is not linked to a worker; ask an admin.")
+
+
 class Conflict(AppError):
+    """The state does not allow this now (a shift already over, a swap already decided)."""
+
     status_code = 409
 
 
+class Unauthorized(AppError):
+    status_code = 401
+
+
+class TooManyTries(AppError):
+    status_code = 429
+
+
 class Invalid(AppError):
-    """A value the API cannot take; shaped like FastAPI's own validation errors."""
+    """A value that cannot be taken; shaped like FastAPI's own validation errors."""
 
     status_code = 422
 
@@ -44,8 +70,25 @@ class Invalid(AppError):
     def body(self) -> object:
         return {"detail": [{"loc": list(self.loc), "msg": self.message, "type": "invalid"}]}
 
+    def line(self) -> str:
+        field = str(self.loc[-1])
+        return self.message if self.message.startswith(field) else f"{field}: {self.message}"
 
-def install_error_handler(app: FastAPI) -> None:
-    @app.exception_handler(AppError)
-    async def _answer(request: Request, exc: AppError) -> JSONResponse:
-        return JSONResponse(exc.body(), status_code=exc.status_code)
+
+class InvalidFields(AppError):
+    """Several values refused at once, each with its `loc` and `msg` (as FastAPI lists them)."""
+
+    status_code = 422
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__("; ".join(str(e.get("msg", "")) for e in errors) or "invalid input")
+        self.errors = errors
+
+    def body(self) -> object:
+        return {"detail": self.errors}
+
+
+class UsageError(AppError):
+    """A command line that cannot be read (the CLI's exit status 2)."""
+
+    exit_code = 2

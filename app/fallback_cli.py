@@ -13,9 +13,9 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from app.cli_support import format_local, now, session_for
+from app.errors import Invalid
 from app.settings import Settings
-from models import utcnow
-from models.queries import InvalidInput
 from telephony.fallback_function import FunctionSettings, cover_for, render
 from telephony.snapshot import load_snapshot
 
@@ -49,25 +49,23 @@ def _write_privately(path: Path, text: str) -> None:
         raise
 
 
-def add_fallback_function_command(commands: Any, session_for: Any, fmt: Any) -> None:
-    """Register the command; `session_for(settings)` opens one transaction, `fmt` shows a time."""
-
+def add_commands(commands: Any) -> None:
     def run(settings: Settings, args: argparse.Namespace) -> int:
         if not 1 <= args.days <= MAX_DAYS:
-            raise InvalidInput(f"--days: between 1 and {MAX_DAYS}")
+            raise Invalid("--days", f"between 1 and {MAX_DAYS}")
         if args.output is not None and not args.output.parent.is_dir():
-            raise InvalidInput(f"--output: no such folder: {args.output.parent}")
-        now = utcnow()
+            raise Invalid("--output", f"no such folder: {args.output.parent}")
+        start = now()
         with session_for(settings) as session:
-            snapshot = load_snapshot(session, now, timedelta(days=args.days))
+            snapshot = load_snapshot(session, start, timedelta(days=args.days))
         cover = cover_for(
-            now,
-            now + timedelta(days=args.days),
+            start,
+            start + timedelta(days=args.days),
             snapshot.lines,
             snapshot.overrides,
             snapshot.shifts,
         )
-        source = render(cover, function_settings(settings), now)
+        source = render(cover, function_settings(settings), start)
         if args.output is None:
             sys.stdout.write(source)
         else:
@@ -75,7 +73,8 @@ def add_fallback_function_command(commands: Any, session_for: Any, fmt: Any) -> 
         say = sys.stderr if args.output is None else sys.stdout
         print(
             f"Twilio Function: {len(cover.on_call)} on-call period(s) and the hours of "
-            f"{len(cover.lines)} line(s) from {fmt(cover.starts_at)} to {fmt(cover.ends_at)}"
+            f"{len(cover.lines)} line(s) from {format_local(cover.starts_at)} "
+            f"to {format_local(cover.ends_at)}"
             + (f", written to {args.output}" if args.output else ""),
             file=say,
         )
@@ -86,7 +85,7 @@ def add_fallback_function_command(commands: Any, session_for: Any, fmt: Any) -> 
             )
         for start, end in cover.uncovered_out_of_hours():
             print(
-                f"warning: nobody on call from {fmt(start)} to {fmt(end)}: "
+                f"warning: nobody on call from {format_local(start)} to {format_local(end)}: "
                 "the Function rings only the fallback number then",
                 file=say,
             )

@@ -20,7 +20,7 @@ from telephony.journal import read_file
 from telephony.replay import replay
 
 
-def add_journal_commands(commands: Any) -> None:
+def add_commands(commands: Any) -> None:
     journal = commands.add_parser(
         "journal", help="what the call path wrote while the database was away"
     ).add_subparsers(dest="journal_command", required=True, metavar="JOURNAL_COMMAND")

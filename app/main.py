@@ -16,9 +16,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import Engine
 
 from app import metrics
+from app.api.errors import install_error_handler
 from app.api.routes import api_router
 from app.auth import SessionPolicy, document_permissions
-from app.errors import install_error_handler
 from app.logs import start_logging, stop_logging
 from app.settings import Settings
 from app.web import web_router

@@ -26,7 +26,7 @@ from pathlib import Path
 from sqlalchemy import insert, select
 
 import migrations
-from app.services.records import list_query
+from app.records.queries import list_query
 from models import ConversationRecord, Line
 from models.db import make_engine, make_session_factory
 from models.records import RecordChild, name_key, previous_contacts, reference_key

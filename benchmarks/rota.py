@@ -5,9 +5,9 @@ on-call cover: a 40-worker weekly rotation applied through the same code the API
 (primary and backup for every out-of-hours window), with covers and accepted swaps mixed
 in (a cover every 9 days, a swap every 13 days). After each year it times:
 
-- the gap-and-conflict report for 52 weeks (``rota_queries.rota_report``, what
+- the gap-and-conflict report for 52 weeks (``app.rota.queries.rota_report``, what
   GET /api/rota/gaps?weeks=52 runs), starting at the newest year, so older years are history;
-- finding who is on call at an instant (``rota_queries.who_is_on_call``: the shifts query the
+- finding who is on call at an instant (``app.rota.queries.who_is_on_call``: the shifts query the
   call path's snapshot uses, then ``routing.oncall_chain``), at random instants over all years.
 
 Targets: report under 200 ms, lookup under 1 ms. Usage:
@@ -35,8 +35,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
+from app.rota import queries as rq
+from app.rota import rotations, swaps
+from app.rota.service import RotaChange
+from app.rota.swaps import Asker
 from models import OnCallShift, Worker
-from models import rota_queries as rq
 from models.db import make_engine, make_session_factory
 from models.rota import SwapStatus
 
@@ -102,49 +105,35 @@ def add_year(
     last = first + timedelta(days=363)
     now = datetime(2026, 12, 1, tzinfo=UTC)  # before it all: nothing is in the past
     with factory.begin() as session:
-        rotation = rq.get_rotation(session, rotation_id)
-        rq.apply_rotation(session, rotation, first, last, now)
+        rotations.apply_rotation(RotaChange(session, now, None), rotation_id, first, last)
     day = first
     while day <= last:
         offset = (day - FIRST).days
         with factory.begin() as session:
             start = datetime.combine(day, clock_time(0), tzinfo=UTC)
-            shifts = rq.list_shifts(session, start, start + timedelta(days=1), role="primary")
+            change = RotaChange(session, now, None)
+            shifts = rq.list_shifts(session, start, start + timedelta(days=1), role_name="primary")
             if shifts and offset % 9 == 0:
                 shift = shifts[0]
                 covering = rng.choice([w for w in ids if w != shift.worker_id])
                 middle = shift.starts_at + (shift.ends_at - shift.starts_at) / 2
-                rq.add_cover(
-                    session,
+                swaps.add_cover(
+                    change,
                     covering_worker_id=covering,
                     covered_worker_id=shift.worker_id,
                     starts_at=shift.starts_at,
                     ends_at=middle,
-                    role="primary",
+                    role_name="primary",
                     reason="bench",
-                    now=now,
-                    user_id=None,
                 )
             elif shifts and offset % 13 == 0:
                 shift = shifts[-1]
                 taker = rng.choice([w for w in ids if w != shift.worker_id])
-                swap = rq.request_swap(
-                    session,
-                    shift,
-                    requested_by_worker_id=shift.worker_id,
-                    with_worker_id=taker,
-                    note="",
-                    now=now,
-                    user_id=None,
+                coordinator = Asker(None, coordinator=True)
+                swap = swaps.request_swap(
+                    change, coordinator, shift_id=shift.id, with_worker_id=taker, note=""
                 )
-                rq.decide_swap(
-                    session,
-                    swap,
-                    SwapStatus.ACCEPTED,
-                    now=now,
-                    user_id=None,
-                    accepting_worker_id=taker,
-                )
+                swaps.decide_swap(change, coordinator, swap.id, SwapStatus.ACCEPTED, taker)
         day += timedelta(days=1)
 
 
@@ -155,9 +144,7 @@ def benchmark(kind: str, url: str, years: int, runs: int, lookups: int) -> list[
     rng = random.Random(4)
     ids = seed_workers(factory)
     with factory.begin() as session:
-        rotation = rq.save_rotation(
-            session,
-            None,
+        fields = rotations.RotationFields(
             name="Bench weekly",
             worker_ids=ids,
             handover_time=clock_time(9),
@@ -165,6 +152,8 @@ def benchmark(kind: str, url: str, years: int, runs: int, lookups: int) -> list[
             backup_offset=1,
             anchor_date=FIRST,
         )
+        change = RotaChange(session, datetime(2026, 12, 1, tzinfo=UTC), None)
+        rotation = rotations.save_rotation(change, None, fields)
         rotation_id = rotation.id
     rows = []
     for year in range(years):

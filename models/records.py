@@ -1,7 +1,7 @@
 """What a person writes about a call: the children index and the addenda.
 
 The record's written content lives with the call's facts in ``conversation_records``
-(``content``, a JSON document validated by ``app.schemas.records``). Two things need
+(``content``, a JSON document validated by ``app.records.schemas``). Two things need
 tables of their own:
 
 - ``record_children``: one row per child named in a record, with the name and the

@@ -1,4 +1,10 @@
-"""The reads the router makes: configuration for the snapshot, and who is free to ring."""
+"""The reads the router makes, and the one translation from rows to routing's types.
+
+The snapshot, the rota report, the on-call lookup and the calendar all read lines, closures
+and shifts through `routing_lines`, `routing_overrides` and `routing_shifts` (or translate
+rows they already hold with `routing_line`, `routing_override`), so a new
+field reaches every reader from here.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from models.people import BUSY_EXPIRY
 from models.tables import HoursOverride, Line, OnCallShift, RoutingState, Worker, worker_lines
+from routing import OnCallRole, Override, OverrideMode, RoutingLine, RoutingShift, ServiceHours
 
 
 def routing_version(session: Session) -> int:
@@ -31,14 +38,88 @@ def overrides_overlapping(
     return session.scalars(query.order_by(HoursOverride.starts_at)).all()
 
 
-def shifts_overlapping(session: Session, start: datetime, end: datetime) -> Sequence[OnCallShift]:
-    query = select(OnCallShift).where(
-        OnCallShift.ends_at > start,
-        OnCallShift.starts_at < end,
-        # Bounded below too, so the (starts_at, ends_at) index is read for a month, not years.
-        OnCallShift.starts_at > start - OnCallShift.MAX_LENGTH,
+# Rows into routing's types
+
+
+def routing_line(row: Line) -> RoutingLine:
+    return RoutingLine(
+        key=row.key,
+        name=row.name,
+        number=row.number,
+        hours=ServiceHours(
+            weekday_open=row.weekday_open,
+            weekday_close=row.weekday_close,
+            weekend_open=row.weekend_open,
+            weekend_close=row.weekend_close,
+            bank_holidays_as_weekend=row.bank_holidays_as_weekend,
+        ),
     )
-    return session.scalars(query.order_by(OnCallShift.starts_at, OnCallShift.id)).all()
+
+
+def routing_override(row: HoursOverride) -> Override:
+    return Override(
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        mode=OverrideMode(row.mode),
+        line_key=row.line.key if row.line is not None else None,
+        reason=row.reason,
+    )
+
+
+# A shift as the rules read it; the rota report selects these too.
+SHIFT_COLUMNS = (
+    OnCallShift.id,
+    OnCallShift.worker_id,
+    OnCallShift.role,
+    OnCallShift.starts_at,
+    OnCallShift.ends_at,
+)
+
+
+@cache
+def _routing_shifts_query() -> Select[int, int, str, datetime, datetime, str, str]:
+    # Built once: the snapshot and the on-call lookup read shifts with their worker's name and
+    # phone in one statement, bounded below so the (starts_at, ends_at) index is read for a
+    # month, not years.
+    return (
+        select(*SHIFT_COLUMNS, Worker.name, Worker.phone)
+        .join(Worker, Worker.id == OnCallShift.worker_id)
+        .where(
+            OnCallShift.ends_at > bindparam("start"),
+            OnCallShift.starts_at < bindparam("end"),
+            OnCallShift.starts_at > bindparam("earliest"),
+            Worker.active.is_(True),
+        )
+        .order_by(OnCallShift.starts_at, OnCallShift.id)
+    )
+
+
+def routing_lines(session: Session) -> list[RoutingLine]:
+    return [routing_line(row) for row in all_lines(session)]
+
+
+def routing_overrides(session: Session, start: datetime, end: datetime) -> list[Override]:
+    return [routing_override(row) for row in overrides_overlapping(session, start, end)]
+
+
+def routing_shifts(session: Session, start: datetime, end: datetime) -> list[RoutingShift]:
+    """Shifts overlapping [start, end) that can ring someone: inactive workers' are left out."""
+    params = {"start": start, "end": end, "earliest": start - OnCallShift.MAX_LENGTH}
+    return [
+        RoutingShift(
+            id=row.id,
+            worker_id=row.worker_id,
+            worker_name=row.name,
+            phone=row.phone,
+            role=OnCallRole(row.role),
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+        )
+        for row in session.execute(_routing_shifts_query(), params)
+    ]
+
+
+# Who is free to ring
 
 
 @dataclass(frozen=True, slots=True)

@@ -182,7 +182,7 @@ class ConversationRecord(Base):
     duration_seconds: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # What the worker writes (models/records.py, migration 0003): the sections as JSON,
-    # validated by app.schemas.records, with a version per section for optimistic saves.
+    # validated by app.records.schemas, with a version per section for optimistic saves.
     content: Mapped[dict[str, Any]] = mapped_column(JSON, server_default="{}")
     content_versions: Mapped[dict[str, int]] = mapped_column(JSON, server_default="{}")
     # Who the record is with; None means the worker who accepted the call.

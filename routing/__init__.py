@@ -18,13 +18,20 @@ from routing.hours import (
 from routing.lines import (
     DEFAULT_LINES,
     PUBLIC_LINE_KEY,
-    Line,
     LineMatch,
+    RoutingLine,
     ServiceHours,
     line_for_number,
     normalise_number,
 )
-from routing.oncall import OnCallEntry, OnCallShift, Role, Target, oncall_chain, shifts_covering
+from routing.oncall import (
+    OnCallEntry,
+    OnCallRole,
+    RoutingShift,
+    Target,
+    oncall_chain,
+    shifts_covering,
+)
 from routing.ringplan import (
     DutyWorker,
     RingPlan,
@@ -41,10 +48,9 @@ __all__ = [
     "PUBLIC_LINE_KEY",
     "CallDecision",
     "DutyWorker",
-    "Line",
     "LineMatch",
     "OnCallEntry",
-    "OnCallShift",
+    "OnCallRole",
     "Override",
     "OverrideMode",
     "Period",
@@ -52,7 +58,8 @@ __all__ = [
     "RingPlan",
     "RingStep",
     "RingTimeouts",
-    "Role",
+    "RoutingLine",
+    "RoutingShift",
     "ServiceHours",
     "StepKind",
     "Target",

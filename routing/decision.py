@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from routing.hours import Override, Period, PeriodDecision, period_at
-from routing.lines import Line, LineMatch, line_for_number
-from routing.oncall import OnCallShift, oncall_chain
+from routing.lines import LineMatch, RoutingLine, line_for_number
+from routing.oncall import RoutingShift, oncall_chain
 from routing.ringplan import (
     DutyWorker,
     RingPlan,
@@ -31,10 +31,10 @@ class CallDecision:
 def decide_call(
     now: datetime,
     dialled: str,
-    lines: Sequence[Line],
+    lines: Sequence[RoutingLine],
     overrides: Sequence[Override],
     duty_workers: Sequence[DutyWorker],
-    shifts: Sequence[OnCallShift],
+    shifts: Sequence[RoutingShift],
     fallback_number: str | None,
     max_parallel: int = 5,
     timeouts: RingTimeouts = _DEFAULT_TIMEOUTS,

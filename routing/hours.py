@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from routing.lines import Line, ServiceHours
+from routing.lines import RoutingLine, ServiceHours
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -100,7 +100,9 @@ def _opening_for(day: date, weekday: int, hours: ServiceHours) -> tuple[time, ti
     return hours.weekend_open, hours.weekend_close, "weekend hours"
 
 
-def period_at(now: datetime, line: Line, overrides: Sequence[Override] = ()) -> PeriodDecision:
+def period_at(
+    now: datetime, line: RoutingLine, overrides: Sequence[Override] = ()
+) -> PeriodDecision:
     """Whether a call arriving at `now` on `line` is in hours or out of hours.
 
     Overrides covering `now` that apply to the line win over the opening rules. Among several,
@@ -128,7 +130,7 @@ def period_at(now: datetime, line: Line, overrides: Sequence[Override] = ()) -> 
     return PeriodDecision(Period.OUT_OF_HOURS, "closed: overnight")
 
 
-def is_in_hours(now: datetime, line: Line, overrides: Sequence[Override] = ()) -> bool:
+def is_in_hours(now: datetime, line: RoutingLine, overrides: Sequence[Override] = ()) -> bool:
     return period_at(now, line, overrides).period is Period.IN_HOURS
 
 
@@ -173,7 +175,7 @@ def _rule_boundaries(start: datetime, end: datetime, hours: ServiceHours) -> Ite
 
 
 def out_of_hours_windows(
-    start: datetime, end: datetime, line: Line, overrides: Sequence[Override] = ()
+    start: datetime, end: datetime, line: RoutingLine, overrides: Sequence[Override] = ()
 ) -> list[tuple[datetime, datetime]]:
     """Maximal UTC intervals inside [start, end) that are out of hours on `line`.
 

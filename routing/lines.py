@@ -36,16 +36,16 @@ class ServiceHours:
 
 
 @dataclass(frozen=True, slots=True)
-class Line:
+class RoutingLine:
     key: str
     name: str
     number: str
     hours: ServiceHours = ServiceHours()
 
 
-DEFAULT_LINES: tuple[Line, ...] = (
-    Line("professional", "Professionals line", "+441305228558"),
-    Line(PUBLIC_LINE_KEY, "Public line", "+441305228866"),
+DEFAULT_LINES: tuple[RoutingLine, ...] = (
+    RoutingLine("professional", "Professionals line", "+441305228558"),
+    RoutingLine(PUBLIC_LINE_KEY, "Public line", "+441305228866"),
 )
 
 
@@ -74,12 +74,12 @@ def normalise_number(raw: str, region: str = "GB") -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class LineMatch:
-    line: Line
+    line: RoutingLine
     # False: the dialled number matched no line and the call is served as the public line.
     known: bool
 
 
-def line_for_number(dialled: str, lines: Sequence[Line]) -> LineMatch:
+def line_for_number(dialled: str, lines: Sequence[RoutingLine]) -> LineMatch:
     """The line a dialled number belongs to.
 
     A number that matches no line is still answered (no call is dropped): it is served as the

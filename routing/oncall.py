@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 from enum import StrEnum
 
 
-class Role(StrEnum):
+class OnCallRole(StrEnum):
     PRIMARY = "primary"
     BACKUP = "backup"
 
 
-_ROLE_ORDER = {Role.PRIMARY: 0, Role.BACKUP: 1}
+_ROLE_ORDER = {OnCallRole.PRIMARY: 0, OnCallRole.BACKUP: 1}
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,12 +26,12 @@ class Target:
 
 
 @dataclass(frozen=True, slots=True)
-class OnCallShift:
+class RoutingShift:
     id: int
     worker_id: int
     worker_name: str
     phone: str  # E.164
-    role: Role
+    role: OnCallRole
     starts_at: datetime  # aware; [starts_at, ends_at)
     ends_at: datetime
 
@@ -44,15 +44,15 @@ class OnCallShift:
 
 @dataclass(frozen=True, slots=True)
 class OnCallEntry:
-    role: Role
+    role: OnCallRole
     target: Target
 
 
-def _chain_order(shift: OnCallShift) -> tuple[int, float, int]:
+def _chain_order(shift: RoutingShift) -> tuple[int, float, int]:
     return (_ROLE_ORDER[shift.role], -shift.starts_at.timestamp(), shift.id)
 
 
-def shifts_covering(shifts: Iterable[OnCallShift], now: datetime) -> list[OnCallShift]:
+def shifts_covering(shifts: Iterable[RoutingShift], now: datetime) -> list[RoutingShift]:
     """The shifts with starts_at <= now < ends_at, in on-call chain order (see oncall_chain)."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be a timezone-aware datetime")
@@ -64,7 +64,7 @@ def shifts_covering(shifts: Iterable[OnCallShift], now: datetime) -> list[OnCall
     return sorted(covering, key=_chain_order)
 
 
-def oncall_chain(shifts: Iterable[OnCallShift], now: datetime) -> tuple[OnCallEntry, ...]:
+def oncall_chain(shifts: Iterable[RoutingShift], now: datetime) -> tuple[OnCallEntry, ...]:
     """Who to ring, in order, from the shifts covering `now`.
 
     Primaries come before backups. Within a role, overlapping shifts are ordered by:

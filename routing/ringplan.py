@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from routing.hours import Period
 from routing.lines import normalise_number
-from routing.oncall import OnCallEntry, Role, Target
+from routing.oncall import OnCallEntry, OnCallRole, Target
 
 _JSON_VERSION = 1
 _T = TypeVar("_T")
@@ -190,7 +190,7 @@ def build_ring_plan(
         steps.append(RingStep(StepKind.DUTY, duty, timeouts.duty))
     for entry in chain:
         if one := fresh([entry.target]):
-            kind = StepKind.PRIMARY if entry.role is Role.PRIMARY else StepKind.BACKUP
+            kind = StepKind.PRIMARY if entry.role is OnCallRole.PRIMARY else StepKind.BACKUP
             steps.append(RingStep(kind, one, timeouts.oncall))
     if fallback_number and (last := fresh([Target(fallback_number, None, "fallback")])):
         steps.append(RingStep(StepKind.FALLBACK, last, timeouts.fallback))

@@ -15,8 +15,8 @@ from enum import StrEnum
 from functools import lru_cache
 
 from routing.hours import LONDON, Override, out_of_hours_windows
-from routing.lines import Line
-from routing.oncall import Role
+from routing.lines import RoutingLine
+from routing.oncall import OnCallRole
 
 Interval = tuple[datetime, datetime]
 
@@ -59,9 +59,9 @@ class RotationPattern:
         days = (day - self.anchor).days
         return days if self.period is RotationPeriod.DAILY else days // 7
 
-    def worker_for(self, day: date, role: Role) -> int | None:
+    def worker_for(self, day: date, role: OnCallRole) -> int | None:
         n = self.period_index(day)
-        if role is Role.PRIMARY:
+        if role is OnCallRole.PRIMARY:
             return self.worker_ids[n % len(self.worker_ids)]
         if len(self.worker_ids) == 1:
             return None
@@ -74,7 +74,7 @@ class PlannedShift:
 
     slot_key: str
     worker_id: int
-    role: Role
+    role: OnCallRole
     starts_at: datetime  # UTC
     ends_at: datetime
 
@@ -85,7 +85,7 @@ class RotaShift:
 
     id: int
     worker_id: int
-    role: Role
+    role: OnCallRole
     starts_at: datetime
     ends_at: datetime
 
@@ -106,7 +106,7 @@ class Leave:
 
 @dataclass(frozen=True, slots=True)
 class Gap:
-    role: Role
+    role: OnCallRole
     starts_at: datetime
     ends_at: datetime
     line_keys: tuple[str, ...]
@@ -117,7 +117,7 @@ class Gap:
 
 
 @dataclass(frozen=True, slots=True)
-class Conflict:
+class RotaConflict:
     kind: ConflictKind
     worker_id: int
     shift_ids: tuple[int, ...]
@@ -160,13 +160,13 @@ def _union(intervals: Iterable[Interval]) -> list[Interval]:
 
 
 @lru_cache(maxsize=8192)
-def _day_windows(day: date, line: Line) -> tuple[Interval, ...]:
+def _day_windows(day: date, line: RoutingLine) -> tuple[Interval, ...]:
     # One local day of routing's windows, kept: a report over months asks for the same days
     # again and again, and only declared closures make one day differ from another.
     return tuple(out_of_hours_windows(*local_dates_range(day, day), line))
 
 
-def _windows_without_overrides(start: datetime, end: datetime, line: Line) -> list[Interval]:
+def _windows_without_overrides(start: datetime, end: datetime, line: RoutingLine) -> list[Interval]:
     day = start.astimezone(LONDON).date()
     last = (end - timedelta(microseconds=1)).astimezone(LONDON).date()
     merged: list[Interval] = []
@@ -184,7 +184,7 @@ def _windows_without_overrides(start: datetime, end: datetime, line: Line) -> li
 
 
 def out_of_hours_by_line(
-    start: datetime, end: datetime, lines: Sequence[Line], overrides: Sequence[Override] = ()
+    start: datetime, end: datetime, lines: Sequence[RoutingLine], overrides: Sequence[Override] = ()
 ) -> dict[str, list[Interval]]:
     """Routing's out-of-hours windows in [start, end) per line key.
 
@@ -239,7 +239,7 @@ def plan_rotation(
     pattern: RotationPattern,
     first: date,
     last: date,
-    lines: Sequence[Line],
+    lines: Sequence[RoutingLine],
     overrides: Sequence[Override] = (),
     not_before: datetime | None = None,
 ) -> list[PlannedShift]:
@@ -263,7 +263,7 @@ def plan_rotation(
         points = [lo, *(c for c in cuts if lo < c < hi), hi]
         for a, b in itertools.pairwise(points):
             day = _duty_day(a, pattern.handover)
-            for role in Role:
+            for role in OnCallRole:
                 worker = pattern.worker_for(day, role)
                 if worker is None:
                     continue
@@ -301,12 +301,12 @@ def find_gaps(
 
     Shifts of workers outside `usable_worker_ids` (when given) do not count as cover.
     """
-    by_role: dict[Role, list[Interval]] = {role: [] for role in Role}
+    by_role: dict[OnCallRole, list[Interval]] = {role: [] for role in OnCallRole}
     for shift in shifts:
         if usable_worker_ids is None or shift.worker_id in usable_worker_ids:
             by_role[shift.role].append((shift.starts_at, shift.ends_at))
     gaps: list[Gap] = []
-    for role in Role:
+    for role in OnCallRole:
         covers = _union(by_role[role])
         ends = [hi for _, hi in covers]
         found: dict[Interval, list[str]] = {}
@@ -315,17 +315,17 @@ def find_gaps(
                 for gap in _subtract(window, covers, ends):
                     found.setdefault(gap, []).append(key)
         gaps += [Gap(role, lo, hi, tuple(keys)) for (lo, hi), keys in found.items()]
-    return sorted(gaps, key=lambda g: (g.starts_at, g.role is Role.BACKUP, g.ends_at))
+    return sorted(gaps, key=lambda g: (g.starts_at, g.role is OnCallRole.BACKUP, g.ends_at))
 
 
 def find_conflicts(
     shifts: Sequence[RotaShift],
     workers: dict[int, WorkerStatus],
     leave: Sequence[Leave] = (),
-) -> list[Conflict]:
+) -> list[RotaConflict]:
     """A worker on two overlapping shifts; a shift for a worker with no valid phone, who is
     inactive, or on leave during it."""
-    conflicts: list[Conflict] = []
+    conflicts: list[RotaConflict] = []
     by_worker: dict[int, list[RotaShift]] = {}
     for shift in sorted(shifts, key=lambda s: (s.starts_at, s.id)):
         by_worker.setdefault(shift.worker_id, []).append(shift)
@@ -334,7 +334,7 @@ def find_conflicts(
         for shift in own:
             if latest is not None and shift.starts_at < latest.ends_at:
                 conflicts.append(
-                    Conflict(
+                    RotaConflict(
                         ConflictKind.OVERLAP,
                         worker_id,
                         (latest.id, shift.id),
@@ -360,13 +360,13 @@ def find_conflicts(
                 hi = min(shift.ends_at, period.ends_at)
                 if lo < hi:
                     conflicts.append(
-                        Conflict(ConflictKind.ON_LEAVE, worker_id, (shift.id,), lo, hi)
+                        RotaConflict(ConflictKind.ON_LEAVE, worker_id, (shift.id,), lo, hi)
                     )
     return sorted(conflicts, key=lambda c: (c.starts_at, c.kind, c.worker_id, c.shift_ids))
 
 
-def _whole(kind: ConflictKind, shift: RotaShift) -> Conflict:
-    return Conflict(kind, shift.worker_id, (shift.id,), shift.starts_at, shift.ends_at)
+def _whole(kind: ConflictKind, shift: RotaShift) -> RotaConflict:
+    return RotaConflict(kind, shift.worker_id, (shift.id,), shift.starts_at, shift.ends_at)
 
 
 def cover_pieces(

@@ -23,15 +23,14 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from models import ConversationRecord, RecordStatus
 from models import calls as records
-from models.routing_data import duty_candidates
+from models.routing_data import duty_candidates, routing_line
 from routing import (
     DEFAULT_LINES,
     DutyWorker,
-    Line,
     Period,
     RingPlan,
     RingStep,
-    ServiceHours,
+    RoutingLine,
     StepKind,
     Target,
     decide_call,
@@ -104,7 +103,7 @@ def count_fallback(plan: RingPlan, index: int) -> None:
         metrics.FALLBACKS.labels("fallback number").inc()
 
 
-def line_named(snapshot: RoutingSnapshot | None, key: str) -> Line:
+def line_named(snapshot: RoutingSnapshot | None, key: str) -> RoutingLine:
     """The line with this key, with its real hours, from the snapshot or the defaults."""
     lines = (snapshot.lines if snapshot is not None else ()) or DEFAULT_LINES
     for line in lines:
@@ -241,17 +240,9 @@ def start_call(context: TelephonyContext, call: IncomingCall, now: datetime) -> 
     return twiml.first_answer(config, line, call.call_sid, decision.plan, token)
 
 
-def _line_of(record: ConversationRecord) -> Line:
+def _line_of(record: ConversationRecord) -> RoutingLine:
     """The record's line with its real hours (the row holds them)."""
-    row = record.line
-    hours = ServiceHours(
-        weekday_open=row.weekday_open,
-        weekday_close=row.weekday_close,
-        weekend_open=row.weekend_open,
-        weekend_close=row.weekend_close,
-        bank_holidays_as_weekend=row.bank_holidays_as_weekend,
-    )
-    return Line(key=row.key, name=row.name, number=row.number, hours=hours)
+    return routing_line(record.line)
 
 
 def target_of(plan: RingPlan, step: int, target: int) -> Target | None:

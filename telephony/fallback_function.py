@@ -28,10 +28,10 @@ from typing import Any
 from routing import (
     LONDON,
     PUBLIC_LINE_KEY,
-    Line,
-    OnCallShift,
     Override,
     Period,
+    RoutingLine,
+    RoutingShift,
     build_ring_plan,
     oncall_chain,
     out_of_hours_windows,
@@ -56,7 +56,7 @@ class FunctionSettings:
 
 @dataclass(frozen=True, slots=True)
 class LineCover:
-    line: Line
+    line: RoutingLine
     in_hours: tuple[Interval, ...]  # UTC, [start, end), within the cover's range
 
 
@@ -114,14 +114,14 @@ def _merged(intervals: Sequence[Interval]) -> list[Interval]:
 
 
 def in_hours_windows(
-    start: datetime, end: datetime, line: Line, overrides: Sequence[Override]
+    start: datetime, end: datetime, line: RoutingLine, overrides: Sequence[Override]
 ) -> tuple[Interval, ...]:
     """UTC intervals in [start, end) that are in hours on ``line``: routing's answer, inverted."""
     return tuple(_complement(out_of_hours_windows(start, end, line, overrides), start, end))
 
 
 def on_call_slots(
-    start: datetime, end: datetime, shifts: Sequence[OnCallShift]
+    start: datetime, end: datetime, shifts: Sequence[RoutingShift]
 ) -> tuple[OnCallSlot, ...]:
     """The on-call chain over [start, end), cut wherever a shift starts or ends.
 
@@ -149,9 +149,9 @@ def on_call_slots(
 def cover_for(
     start: datetime,
     end: datetime,
-    lines: Sequence[Line],
+    lines: Sequence[RoutingLine],
     overrides: Sequence[Override],
-    shifts: Sequence[OnCallShift],
+    shifts: Sequence[RoutingShift],
 ) -> Cover:
     """Everything the Function needs for calls arriving in [start, end)."""
     start, end = start.astimezone(UTC), end.astimezone(UTC)
@@ -168,7 +168,7 @@ def cover_for(
 # The words callers and workers hear: the same as telephony.twiml's (a test holds them equal).
 
 
-def greeting(service_name: str, line: Line) -> str:
+def greeting(service_name: str, line: RoutingLine) -> str:
     return (
         f"You have reached the {service_name}, {line.name}. "
         "If a child is in immediate danger, hang up and dial 9 9 9 now. "
@@ -176,7 +176,7 @@ def greeting(service_name: str, line: Line) -> str:
     )
 
 
-def whisper_text(line: Line) -> str:
+def whisper_text(line: RoutingLine) -> str:
     return f"{line.name} call. Press 1 to accept."
 
 

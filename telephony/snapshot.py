@@ -21,15 +21,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from models import routing_data
-from routing import (
-    DutyWorker,
-    Line,
-    OnCallShift,
-    Override,
-    OverrideMode,
-    Role,
-    ServiceHours,
-)
+from routing import DutyWorker, Override, RoutingLine, RoutingShift
 
 # Shifts that ended a little while ago are kept so that a call arriving as one shift hands
 # over to the next still sees both.
@@ -41,10 +33,10 @@ class RoutingSnapshot:
     version: int
     window_start: datetime
     window_end: datetime
-    lines: tuple[Line, ...]
+    lines: tuple[RoutingLine, ...]
     line_ids: Mapping[str, int]
     overrides: tuple[Override, ...]
-    shifts: tuple[OnCallShift, ...]
+    shifts: tuple[RoutingShift, ...]
     # The duty workers free on each line (by key) when the snapshot was read.
     duty_workers: Mapping[str, tuple[DutyWorker, ...]]
     refreshed_at: datetime
@@ -57,7 +49,6 @@ def load_snapshot(session: Session, now: datetime, horizon: timedelta) -> Routin
     start, end = now - _LOOK_BACK, now + horizon
     version = routing_data.routing_version(session)
     lines = routing_data.all_lines(session)
-    key_of = {line.id: line.key for line in lines}
     duty: dict[str, tuple[DutyWorker, ...]] = {}
     for line in lines:
         free = routing_data.duty_candidates(session, line.id, now).workers
@@ -69,45 +60,10 @@ def load_snapshot(session: Session, now: datetime, horizon: timedelta) -> Routin
         version=version,
         window_start=start,
         window_end=end,
-        lines=tuple(
-            Line(
-                key=line.key,
-                name=line.name,
-                number=line.number,
-                hours=ServiceHours(
-                    weekday_open=line.weekday_open,
-                    weekday_close=line.weekday_close,
-                    weekend_open=line.weekend_open,
-                    weekend_close=line.weekend_close,
-                    bank_holidays_as_weekend=line.bank_holidays_as_weekend,
-                ),
-            )
-            for line in lines
-        ),
+        lines=tuple(routing_data.routing_line(line) for line in lines),
         line_ids={line.key: line.id for line in lines},
-        overrides=tuple(
-            Override(
-                starts_at=row.starts_at,
-                ends_at=row.ends_at,
-                mode=OverrideMode(row.mode),
-                line_key=key_of.get(row.line_id) if row.line_id is not None else None,
-                reason=row.reason,
-            )
-            for row in routing_data.overrides_overlapping(session, start, end)
-        ),
-        shifts=tuple(
-            OnCallShift(
-                id=row.id,
-                worker_id=row.worker_id,
-                worker_name=row.worker.name,
-                phone=row.worker.phone,
-                role=Role(row.role),
-                starts_at=row.starts_at,
-                ends_at=row.ends_at,
-            )
-            for row in routing_data.shifts_overlapping(session, start, end)
-            if row.worker.active
-        ),
+        overrides=tuple(routing_data.routing_overrides(session, start, end)),
+        shifts=tuple(routing_data.routing_shifts(session, start, end)),
         duty_workers=duty,
         refreshed_at=now,
     )

@@ -13,7 +13,15 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 
-from routing import DutyWorker, Line, OnCallShift, Override, OverrideMode, Role, ServiceHours
+from routing import (
+    DutyWorker,
+    OnCallRole,
+    Override,
+    OverrideMode,
+    RoutingLine,
+    RoutingShift,
+    ServiceHours,
+)
 from telephony.snapshot import RoutingSnapshot
 from telephony.state import StateDir
 
@@ -27,7 +35,7 @@ def _when(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def _line(line: Line) -> dict[str, Any]:
+def _line(line: RoutingLine) -> dict[str, Any]:
     hours = line.hours
     return {
         "key": line.key,
@@ -81,9 +89,9 @@ def to_json(snapshot: RoutingSnapshot) -> dict[str, Any]:
     }
 
 
-def _read_line(data: dict[str, Any]) -> Line:
+def _read_line(data: dict[str, Any]) -> RoutingLine:
     weekday, weekend = data["weekday"], data["weekend"]
-    return Line(
+    return RoutingLine(
         key=data["key"],
         name=data["name"],
         number=data["number"],
@@ -120,12 +128,12 @@ def from_json(data: dict[str, Any]) -> RoutingSnapshot:
             for o in data["overrides"]
         ),
         shifts=tuple(
-            OnCallShift(
+            RoutingShift(
                 id=int(s["id"]),
                 worker_id=int(s["worker_id"]),
                 worker_name=s["worker_name"],
                 phone=s["phone"],
-                role=Role(s["role"]),
+                role=OnCallRole(s["role"]),
                 starts_at=at(s["starts_at"]),
                 ends_at=at(s["ends_at"]),
             )

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from twilio.twiml.voice_response import VoiceResponse
 
-from routing import Line, RingPlan, RingStep, StepKind
+from routing import RingPlan, RingStep, RoutingLine, StepKind
 from telephony.config import TelephonyConfig
 
 LEG_EVENTS = "initiated ringing answered completed"
@@ -20,7 +20,7 @@ def _url(config: TelephonyConfig, path: str, **query: str | int) -> str:
     return config.url(f"{path}?{urlencode(query)}" if query else path)
 
 
-def greet(response: VoiceResponse, config: TelephonyConfig, line: Line) -> None:
+def greet(response: VoiceResponse, config: TelephonyConfig, line: RoutingLine) -> None:
     _say(
         response,
         config,
@@ -33,7 +33,7 @@ def greet(response: VoiceResponse, config: TelephonyConfig, line: Line) -> None:
 def ring_step(
     response: VoiceResponse,
     config: TelephonyConfig,
-    line: Line,
+    line: RoutingLine,
     call_sid: str,
     index: int,
     step: RingStep,
@@ -94,7 +94,7 @@ def voicemail(response: VoiceResponse, config: TelephonyConfig) -> None:
 def _ring_or_take_message(
     response: VoiceResponse,
     config: TelephonyConfig,
-    line: Line,
+    line: RoutingLine,
     call_sid: str,
     plan: RingPlan,
     index: int,
@@ -107,7 +107,12 @@ def _ring_or_take_message(
 
 
 def next_in_plan(
-    config: TelephonyConfig, line: Line, call_sid: str, plan: RingPlan, index: int, token: str
+    config: TelephonyConfig,
+    line: RoutingLine,
+    call_sid: str,
+    plan: RingPlan,
+    index: int,
+    token: str,
 ) -> VoiceResponse:
     """Ring step ``index`` of the plan, or, past its last step, take a message."""
     response = VoiceResponse()
@@ -117,7 +122,7 @@ def next_in_plan(
 
 def first_answer(
     config: TelephonyConfig,
-    line: Line,
+    line: RoutingLine,
     call_sid: str,
     plan: RingPlan,
     token: str,
@@ -182,7 +187,7 @@ def thank_for_message(config: TelephonyConfig) -> VoiceResponse:
 
 
 def without_database(
-    config: TelephonyConfig, line: Line | None, *, greeting: bool = True
+    config: TelephonyConfig, line: RoutingLine | None, *, greeting: bool = True
 ) -> VoiceResponse:
     """Send the caller somewhere sensible when the service cannot work as it should.
 

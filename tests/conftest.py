@@ -1,48 +1,13 @@
-"""Shared fixtures: a real, migrated database on SQLite and on PostgreSQL.
+"""Nothing shared by every suite but a state folder: tests/routing runs without a database.
 
-Every database test runs twice, once per engine. Each test gets a database of its own:
-a copy of a SQLite file migrated once per run, or a PostgreSQL database cloned from a
-template migrated once per run. PostgreSQL is looked for at DUTYLINE_TEST_POSTGRES_URL
-(default: the local server, user postgres, database test); when it cannot be reached the
-PostgreSQL half is skipped, saying so, unless DUTYLINE_TEST_REQUIRE_POSTGRES=1 (CI).
+The database fixtures live in tests/database.py; the suites that need them import them.
 """
 
 from __future__ import annotations
 
-import itertools
-import os
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
-
-import migrations
-from models.db import make_engine, make_session_factory
-
-POSTGRES_URL = os.environ.get(
-    "DUTYLINE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
-REQUIRE_POSTGRES = os.environ.get("DUTYLINE_TEST_REQUIRE_POSTGRES") == "1"
-_counter = itertools.count()
-
-
-def _admin_engine() -> Engine:
-    return create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
-
-
-def _postgres_reachable() -> str | None:
-    try:
-        engine = _admin_engine()
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        engine.dispose()
-    except Exception as exc:
-        return f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
-    return None
 
 
 @pytest.fixture(autouse=True)
@@ -54,62 +19,3 @@ def _state_dir_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     """
     monkeypatch.setenv("DUTYLINE_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.setenv("DUTYLINE_DATABASE_BUDGET_SECONDS", "10")
-
-
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("template") / "template.db"
-    migrations.upgrade(f"sqlite:///{path}")
-    return path
-
-
-@pytest.fixture(scope="session")
-def postgres_template() -> Iterator[str]:
-    problem = _postgres_reachable()
-    if problem:
-        if REQUIRE_POSTGRES:
-            pytest.fail(f"PostgreSQL is required but not reachable at {POSTGRES_URL}: {problem}")
-        pytest.skip(
-            f"PostgreSQL not reachable at {POSTGRES_URL} ({problem}); PostgreSQL tests skipped"
-        )
-    name = f"dutyline_tpl_{os.getpid()}"
-    admin = _admin_engine()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    migrations.upgrade(make_url(POSTGRES_URL).set(database=name).render_as_string(False))
-    yield name
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The URL of a fresh, migrated database of its own for this test."""
-    if request.param == "sqlite":
-        path = tmp_path / "dutyline.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        yield f"sqlite:///{path}"
-        return
-    template = request.getfixturevalue("postgres_template")
-    name = f"dutyline_t_{os.getpid()}_{next(_counter)}"
-    admin = _admin_engine()
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    yield make_url(POSTGRES_URL).set(database=name).render_as_string(False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-@pytest.fixture
-def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
-    yield engine
-    engine.dispose()
-
-
-@pytest.fixture
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return make_session_factory(engine)

@@ -161,8 +161,8 @@ class ApiClient(TestClient):
         username: str | None = None,
         password: str = TEST_PASSWORD,
     ) -> SignedIn:
-        from app.accounts import create_user
-        from app.auth import Role
+        from app.accounts.service import create_user
+        from app.auth import StaffRole
 
         name = username or f"user{next(self._usernames)}-{'-'.join(roles) or 'none'}"
         with self.factory.begin() as session:
@@ -171,7 +171,7 @@ class ApiClient(TestClient):
                 username=name,
                 display_name=name.title(),
                 password=password,
-                roles=[Role(role) for role in roles],
+                roles=[StaffRole(role) for role in roles],
                 worker_id=worker_id,
                 now=datetime.now(UTC),
             )

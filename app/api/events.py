@@ -20,8 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.api.deps import SessionDep
-from app.auth import Principal, Role, require
-from app.errors import Conflict
+from app.auth import Principal, StaffRole, require
+from app.errors import NotLinked
 from models import worker_lines
 from models.events import events_for, latest_event_id
 
@@ -69,7 +69,7 @@ def _poller(
 )
 def stream_events(
     request: Request,
-    principal: Annotated[Principal, Depends(require(Role.WORKER))],
+    principal: Annotated[Principal, Depends(require(StaffRole.WORKER))],
     session: SessionDep,
 ) -> StreamingResponse:
     """My live events: `call.accepted` {record_id} when a call I pressed 1 for is mine,
@@ -77,7 +77,7 @@ def stream_events(
 
     Resumes after `Last-Event-ID` when the browser reconnects."""
     if principal.worker_id is None:
-        raise Conflict("Your account is not linked to a worker; ask an admin.")
+        raise NotLinked()
     last = request.headers.get("last-event-id", "")
     # Without Last-Event-ID, from now on: what happened before, the page has read already.
     after = int(last) if last.isdigit() else latest_event_id(session)

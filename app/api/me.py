@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from app.api.deps import NowDep, SessionDep
-from app.auth import AnyRole, Principal, Role, require
-from app.errors import Conflict, Invalid
+from app.auth import AnyRole, Principal, StaffRole, require
+from app.errors import Invalid, NotLinked
 from models import Worker
 from models.people import line_availability, set_line_availability
 
@@ -38,7 +38,7 @@ class MeRead(BaseModel):
     id: int
     username: str
     display_name: str
-    roles: list[Role]
+    roles: list[StaffRole]
     csrf_token: str | None = Field(
         None, description="Send as X-CSRF-Token on changes made with the session cookie."
     )
@@ -83,14 +83,14 @@ def read_me(principal: AnyRole, session: SessionDep, now: NowDep) -> MeRead:
 @router.put("/me/availability", response_model=MeRead)
 def update_my_availability(
     body: AvailabilityUpdate,
-    principal: Annotated[Principal, Depends(require(Role.WORKER))],
+    principal: Annotated[Principal, Depends(require(StaffRole.WORKER))],
     session: SessionDep,
     now: NowDep,
 ) -> MeRead:
     """Say I am available for calls, or offline, on all my lines or some of them."""
     worker = session.get(Worker, principal.worker_id) if principal.worker_id else None
     if worker is None:
-        raise Conflict("Your account is not linked to a worker; ask an admin.")
+        raise NotLinked()
     line_ids: list[int] | None = None
     if body.lines is not None:
         mine = {line.key: line.id for line in worker.lines}

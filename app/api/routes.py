@@ -3,9 +3,15 @@ through ``app.auth.require``."""
 
 from fastapi import APIRouter
 
-from app.api import callbacks, events, me, records, rota, session, users
+from app.accounts import routes as accounts
+from app.api import events, me, session, words
 from app.measures import routes as measures
+from app.records.routes import router as records_router
+from app.rota.routes import router as rota_router
 
 api_router = APIRouter(prefix="/api")
-for module in (session, me, users, events, records, callbacks, rota, measures):
-    api_router.include_router(module.router)
+for router in (session.router, me.router, accounts.router, events.router, words.router):
+    api_router.include_router(router)
+api_router.include_router(records_router)
+api_router.include_router(rota_router)
+api_router.include_router(measures.router)

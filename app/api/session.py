@@ -12,12 +12,12 @@ from app.auth import (
     CSRF_COOKIE,
     SESSION_COOKIE,
     AnyRole,
-    SignInRefused,
     principal_of,
     public,
     sign_in,
     sign_out,
 )
+from app.errors import AppError
 
 router = APIRouter(tags=["session"])
 
@@ -45,16 +45,10 @@ def create_session(body: SignIn, request: Request, session: SessionDep, now: Now
     policy = request.app.state.session_policy
     try:
         user, secret, csrf = sign_in(session, body.username, body.password, now, policy.lifetime)
-    except SignInRefused as refused:
+    except AppError:
         # Keep the failure counted: the session dependency commits only on success.
         session.commit()
-        if refused.retry_after:
-            return JSONResponse(
-                {"detail": "Too many failed sign-ins. Wait a while and try again."},
-                status_code=429,
-                headers={"Retry-After": str(refused.retry_after)},
-            )
-        return JSONResponse({"detail": "Wrong username or password."}, status_code=401)
+        raise
     session.flush()
     me = me_read(session, principal_of(user, "session", csrf), now)
     response = JSONResponse(me.model_dump(mode="json"))

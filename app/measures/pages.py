@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.api.deps import NowDep, SessionDep
-from app.auth import Role, identify
+from app.auth import StaffRole, identify
 from app.errors import Invalid
 from app.measures import charts, report, service
 from app.measures.schemas import LineFilter, PeriodFilter
@@ -58,7 +58,7 @@ def insight(request: Request, session: SessionDep, now: NowDep) -> Response:
         session.commit()  # an expired session row deleted while identifying stays deleted
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/sign-in?{urlencode({'next': here})}", status_code=303)
-    if not principal.has(Role.MANAGER, Role.COORDINATOR):
+    if not principal.has(StaffRole.MANAGER, StaffRole.COORDINATOR):
         return render(request, "measures/not_allowed.html", status_code=403)
     first, last, line, period, errors = _parse(dict(request.query_params))
     try:
@@ -83,9 +83,9 @@ def insight(request: Request, session: SessionDep, now: NowDep) -> Response:
         "annex_query": urlencode({"from": first.isoformat(), "to": last.isoformat()}),
         "load": report.load_view(service.load(session, scope, first, last)),
         "stretch": charts.stretch_words(first, last),
-        "manager": principal.has(Role.MANAGER),
+        "manager": principal.has(StaffRole.MANAGER),
     }  # fmt: skip
-    if principal.has(Role.MANAGER):
+    if principal.has(StaffRole.MANAGER):
         measures = service.measures(session, settings, now, first, last, line, period)
         days = service.by_day(session, scope, first, last, service.thresholds_of(settings), now)
         context["report"] = report.build(measures, days)

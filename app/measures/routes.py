@@ -21,16 +21,18 @@ from fastapi.responses import Response, StreamingResponse
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.api.deps import NowDep, SessionDep
-from app.auth import Principal, Role, require
+from app.auth import Principal, StaffRole, require
 from app.measures import annex_a, service, wallboard
 from app.measures.schemas import DayFigures, LineFilter, Load, MeasuresRead, PeriodFilter, Wallboard
 from app.measures.words import OUTCOME_NAMES
 
 router = APIRouter(tags=["measures"])
 
-Manager = Annotated[Principal, Depends(require(Role.MANAGER))]
-LoadReader = Annotated[Principal, Depends(require(Role.MANAGER, Role.COORDINATOR))]
-DutyRoom = Annotated[Principal, Depends(require(Role.MANAGER, Role.COORDINATOR, Role.WORKER))]
+Manager = Annotated[Principal, Depends(require(StaffRole.MANAGER))]
+LoadReader = Annotated[Principal, Depends(require(StaffRole.MANAGER, StaffRole.COORDINATOR))]
+DutyRoom = Annotated[
+    Principal, Depends(require(StaffRole.MANAGER, StaffRole.COORDINATOR, StaffRole.WORKER))
+]
 First = Annotated[date | None, Query(alias="from", description="First London day, YYYY-MM-DD.")]
 Last = Annotated[date | None, Query(alias="to", description="Last London day, included.")]
 LineQuery = Annotated[LineFilter | None, Query(description="One line; both when left out.")]

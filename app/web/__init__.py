@@ -2,9 +2,12 @@
 
 from fastapi import APIRouter
 
-from app.measures import pages as measures
-from app.web import pages, rota
+from app.accounts import pages as account_pages
+from app.measures import pages as measures_pages
+from app.records import pages as record_pages
+from app.rota import pages as rota_pages
+from app.web import pages
 
 web_router = APIRouter(include_in_schema=False)
-for module in (pages, rota, measures):
+for module in (pages, record_pages, account_pages, rota_pages, measures_pages):
     web_router.include_router(module.router)

@@ -1,4 +1,4 @@
-"""Web pages: sign in, the desk, conversation records, record search, user admin.
+"""Web pages: sign in and the desk (records: app.records.pages; users: app.accounts.pages).
 
 Pages hold no data and are served to anyone: their scripts fetch everything from the JSON
 API, which decides who may see what. A page only receives identifiers from its URL.
@@ -31,28 +31,3 @@ def sign_in(request: Request) -> Response:
 @router.get("/desk")
 def desk(request: Request) -> Response:
     return render(request, "desk.html")
-
-
-@router.get("/records")
-def record_search(request: Request) -> Response:
-    return render(request, "records.html")
-
-
-@router.get("/records/{record_id}")
-def record(request: Request, record_id: int) -> Response:
-    return render(request, "record.html", record_id=record_id)
-
-
-@router.get("/records/{record_id}/audit")
-def record_audit(request: Request, record_id: int) -> Response:
-    return render(request, "record_audit.html", record_id=record_id)
-
-
-@router.get("/admin/users")
-def users(request: Request) -> Response:
-    return render(request, "users.html")
-
-
-@router.get("/admin/users/{user_id}")
-def user(request: Request, user_id: int) -> Response:
-    return render(request, "user.html", user_id=user_id)

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.main import create_app
+from tests.database import *  # noqa: F403  (the database fixtures: SQLite and PostgreSQL)
 from tests.helpers import ApiClient, FixedClock
 from tests.telephony.conftest import make_settings
 

@@ -9,8 +9,8 @@ import pytest
 from fastapi.routing import APIRoute
 from sqlalchemy import select
 
-from app.api import callbacks as callbacks_api
-from app.api import records as records_api
+from app.records.routes import callbacks as callbacks_api
+from app.records.routes import records as records_api
 from models import AuditEvent
 from tests.app.records_support import COMPLETE_CONTENT, answered_call
 from tests.helpers import ApiClient

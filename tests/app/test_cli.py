@@ -18,20 +18,21 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
 import telephony.simulator
-from app import cli
+from app import cli, cli_support
 from app.auth import password_matches
 from app.cli import main
 from app.demo import COVER_DAYS, DEMO_PASSWORD, cover_period, seed_demo
+from app.rota import queries as rota_queries
+from app.workers import queries
 from models import (
     HoursOverride,
     OnCallShift,
     RoutingState,
     User,
     Worker,
-    queries,
     worker_lines,
 )
-from routing import DEFAULT_LINES, LONDON, Role, is_in_hours
+from routing import DEFAULT_LINES, LONDON, OnCallRole, is_in_hours
 from telephony.simulator import SimulationResult
 from tests.servers import running_server
 
@@ -52,6 +53,10 @@ def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datet
     return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
+# The commands' clock: the start of 2026, so that the shifts these tests add are to come.
+NOW = at(2026, 1, 1)
+
+
 @pytest.fixture
 def run(
     monkeypatch: pytest.MonkeyPatch, database_url: str, capsys: pytest.CaptureFixture[str]
@@ -60,6 +65,7 @@ def run(
         if name.startswith("DUTYLINE_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("DUTYLINE_DATABASE_URL", database_url)
+    monkeypatch.setattr(cli_support, "now", lambda: NOW)
 
     def run(*argv: str) -> Result:
         code = main(list(argv))
@@ -236,30 +242,29 @@ def test_oncall_add_respects_an_offset(run: Run, session_factory: sessionmaker[S
     assert (shift.starts_at, shift.ends_at) == (at(2026, 7, 1, 22), at(2026, 7, 2, 8))
 
 
-@pytest.mark.parametrize(
-    ("start", "end", "stored_start", "note"),
-    [
-        # Happens twice: the first (summer time, fold=0).
-        ("2026-10-25T01:30", "2026-10-25T03:00", at(2026, 10, 25, 0, 30), "happens twice"),
-        # Never happens: read with the offset before the change, so 02:30 BST.
-        ("2026-03-29T01:30", "2026-03-29T04:00", at(2026, 3, 29, 1, 30), "does not exist"),
-    ],
-)
-def test_oncall_add_resolves_clock_change_times_with_fold_0_and_says_so(
-    run: Run,
-    session_factory: sessionmaker[Session],
-    start: str,
-    end: str,
-    stored_start: datetime,
-    note: str,
+def test_oncall_add_takes_a_time_that_happens_twice_as_the_first_and_says_so(
+    run: Run, session_factory: sessionmaker[Session]
 ) -> None:
     run("workers", "add", "--name", "Jo Whitfield", "--phone", "07700900201", "--lines", "none")
     result = run("oncall", "add", "--worker", "Jo Whitfield", "--role", "primary",
-                 "--start", start, "--end", end)  # fmt: skip
+                 "--start", "2026-10-25T01:30", "--end", "2026-10-25T03:00")  # fmt: skip
     assert result.code == 0
-    assert note in only_line(result.err)
+    assert "happens twice" in only_line(result.err)
     assert result.err.startswith("note: ")
-    assert shifts(session_factory)[0].starts_at == stored_start
+    assert shifts(session_factory)[0].starts_at == at(2026, 10, 25, 0, 30)  # BST, fold=0
+
+
+def test_oncall_add_refuses_a_time_that_never_happens_as_csv_import_does(
+    run: Run, session_factory: sessionmaker[Session]
+) -> None:
+    # 01:30 on the spring-forward night does not exist in London: one rule, routing.localtime.
+    run("workers", "add", "--name", "Jo Whitfield", "--phone", "07700900201", "--lines", "none")
+    result = run("oncall", "add", "--worker", "Jo Whitfield", "--role", "primary",
+                 "--start", "2026-03-29T01:30", "--end", "2026-03-29T04:00")  # fmt: skip
+    assert result.code == 1
+    line = only_line(result.err)
+    assert line.startswith("error: --start") and "does not exist" in line
+    assert shifts(session_factory) == []
 
 
 def test_help_explains_local_times_and_fold(capsys: pytest.CaptureFixture[str]) -> None:
@@ -269,7 +274,7 @@ def test_help_explains_local_times_and_fold(capsys: pytest.CaptureFixture[str]) 
 
 def test_oncall_list_defaults_to_the_next_14_days_and_reports_gaps(run: Run) -> None:
     run("workers", "add", "--name", "Jo Whitfield", "--phone", "07700900201", "--lines", "none")
-    now = datetime.now(UTC)
+    now = NOW
     soon, later = now + timedelta(days=2), now + timedelta(days=20)
     for start in (soon, later):
         end = start + timedelta(hours=3)
@@ -513,31 +518,31 @@ def test_demo_covers_every_out_of_hours_minute_of_eight_weeks(
     assert 2 <= sum(w.on_call for w in summary.workers) <= 3
 
     with session_factory() as s:
-        for role in Role:
-            assert queries.uncovered_windows(s, start, end, role) == {}
-        all_shifts = queries.shifts_between(s, start, end)
+        # Through the rota's write path, nothing before now is written; from now, no gap.
+        assert rota_queries.rota_report(s, now, end).gaps == []
+        all_shifts = rota_queries.list_shifts(s, start, end)
         assert len(all_shifts) == summary.shift_count
         assert len({s.worker.name for s in all_shifts}) == 3
         by_role = {
             role: sorted(
                 (x.starts_at, x.ends_at, x.worker_id) for x in all_shifts if x.role == role
             )
-            for role in Role
+            for role in OnCallRole
         }
     # Independently of the code under test: every 5 minutes, out of hours means a primary and
     # a different backup on call; never two of one role at once.
     line = DEFAULT_LINES[0]
-    instant = start.astimezone(UTC)
+    instant = now
     while instant < end:
         on = {
             role: [w for a, b, w in intervals if a <= instant < b]
             for role, intervals in by_role.items()
         }
         if is_in_hours(instant, line):
-            assert on == {Role.PRIMARY: [], Role.BACKUP: []}, instant
+            assert on == {OnCallRole.PRIMARY: [], OnCallRole.BACKUP: []}, instant
         else:
-            assert len(on[Role.PRIMARY]) == 1 and len(on[Role.BACKUP]) == 1, instant
-            assert on[Role.PRIMARY] != on[Role.BACKUP]
+            assert len(on[OnCallRole.PRIMARY]) == 1 and len(on[OnCallRole.BACKUP]) == 1, instant
+            assert on[OnCallRole.PRIMARY] != on[OnCallRole.BACKUP]
         instant += timedelta(minutes=5)
 
 

@@ -17,8 +17,8 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.accounts import create_user
-from app.auth import Role, issue_token
+from app.accounts.service import create_user
+from app.auth import StaffRole, issue_token
 from models import User
 from tests.helpers import (
     AUTH_TOKEN,
@@ -54,7 +54,7 @@ def forms_of(number: str) -> list[str]:
     ]
 
 
-def token_for(factory: sessionmaker[Session], worker_id: int, *roles: Role) -> str:
+def token_for(factory: sessionmaker[Session], worker_id: int, *roles: StaffRole) -> str:
     with factory.begin() as session:
         user = create_user(
             session,
@@ -62,7 +62,7 @@ def token_for(factory: sessionmaker[Session], worker_id: int, *roles: Role) -> s
             display_name="Logs Test",
             password=TEST_PASSWORD,
             roles=list(roles),
-            worker_id=worker_id if Role.WORKER in roles else None,
+            worker_id=worker_id if StaffRole.WORKER in roles else None,
             now=datetime.now(UTC),
         )
         row = session.get(User, user.id)
@@ -80,8 +80,8 @@ def test_a_call_a_search_and_a_feed_read_leave_no_personal_data_in_the_output(
     add_shift(
         session_factory, worker_id, "primary", now - timedelta(hours=1), now + timedelta(hours=2)
     )
-    worker_token = token_for(session_factory, worker_id, Role.WORKER)
-    coordinator_token = token_for(session_factory, worker_id, Role.COORDINATOR)
+    worker_token = token_for(session_factory, worker_id, StaffRole.WORKER)
+    coordinator_token = token_for(session_factory, worker_id, StaffRole.COORDINATOR)
     output = tmp_path / "server-output.txt"
     # The production command, its output (standard output and error) kept whole.
     command = (

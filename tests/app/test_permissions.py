@@ -11,23 +11,25 @@ import re
 import pytest
 from fastapi.routing import APIRoute
 
-from app.auth import Role, allowed_roles, api_routes, is_public
+from app.auth import StaffRole, allowed_roles, api_routes, is_public
 from app.main import create_app
 from tests.helpers import ApiClient
 
 pytestmark = pytest.mark.database
 
-ALL = frozenset(Role)
-W, C, M, A = Role.WORKER, Role.COORDINATOR, Role.MANAGER, Role.ADMIN
+ALL = frozenset(StaffRole)
+W, C, M, A = StaffRole.WORKER, StaffRole.COORDINATOR, StaffRole.MANAGER, StaffRole.ADMIN
 PUBLIC = "public"
 
-EXPECTED: dict[str, frozenset[Role] | str] = {
+EXPECTED: dict[str, frozenset[StaffRole] | str] = {
     # Signing in and out; who I am
     "POST /api/session": PUBLIC,
     "DELETE /api/session": ALL,
     "GET /api/me": ALL,
     "PUT /api/me/availability": frozenset({W}),
     "GET /api/events": frozenset({W}),
+    # The words for status values: nothing personal, the same for everyone
+    "GET /api/words": PUBLIC,
     # Staff accounts and tokens: admins only
     "GET /api/users": frozenset({A}),
     "POST /api/users": frozenset({A}),
@@ -121,8 +123,8 @@ def test_the_docs_say_who_may_call_each_route() -> None:
                 assert "**Who may call:**" in operation["description"], path
 
 
-@pytest.mark.parametrize("role", [None, *Role], ids=lambda r: str(r or "signed-out"))
-def test_walk_every_api_route(api: ApiClient, role: Role | None) -> None:
+@pytest.mark.parametrize("role", [None, *StaffRole], ids=lambda r: str(r or "signed-out"))
+def test_walk_every_api_route(api: ApiClient, role: StaffRole | None) -> None:
     if role is not None:
         api.sign_in_as(role.value)
     walked = 0

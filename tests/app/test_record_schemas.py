@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from app.schemas.records import (
+from app.records.schemas import (
     RecordUpdate,
     content_of,
     future_dates_of_birth,

@@ -10,9 +10,9 @@ import pytest
 from fastapi.routing import APIRoute
 from sqlalchemy import select, update
 
-from app.api import callbacks as callbacks_api
-from app.api import records as records_api
-from app.auth import Role, allowed_roles
+from app.auth import StaffRole, allowed_roles
+from app.records.routes import callbacks as callbacks_api
+from app.records.routes import records as records_api
 from models import ConversationRecord, Worker
 from models.events import LiveEvent
 from tests.app.records_support import COMPLETE_CONTENT, answered_call, missed_call
@@ -240,17 +240,20 @@ def test_roles_other_than_worker_never_change_records(
 
 def test_routes_name_exactly_the_roles_they_need(api: ApiClient) -> None:
     expected = {
-        ("GET", "/api/records"): {Role.WORKER, Role.MANAGER},
-        ("GET", "/api/records/{record_id}"): {Role.WORKER, Role.MANAGER},
-        ("PATCH", "/api/records/{record_id}"): {Role.WORKER},
-        ("POST", "/api/records/{record_id}/complete"): {Role.WORKER},
-        ("POST", "/api/records/{record_id}/addenda"): {Role.WORKER, Role.MANAGER},
-        ("GET", "/api/records/{record_id}/previous-contacts"): {Role.WORKER, Role.MANAGER},
-        ("POST", "/api/records/{record_id}/assign"): {Role.MANAGER},
-        ("GET", "/api/records/{record_id}/audit"): {Role.MANAGER},
-        ("GET", "/api/callbacks"): {Role.WORKER, Role.MANAGER},
-        ("POST", "/api/callbacks/{task_id}/claim"): {Role.WORKER},
-        ("POST", "/api/callbacks/{task_id}/complete"): {Role.WORKER},
+        ("GET", "/api/records"): {StaffRole.WORKER, StaffRole.MANAGER},
+        ("GET", "/api/records/{record_id}"): {StaffRole.WORKER, StaffRole.MANAGER},
+        ("PATCH", "/api/records/{record_id}"): {StaffRole.WORKER},
+        ("POST", "/api/records/{record_id}/complete"): {StaffRole.WORKER},
+        ("POST", "/api/records/{record_id}/addenda"): {StaffRole.WORKER, StaffRole.MANAGER},
+        ("GET", "/api/records/{record_id}/previous-contacts"): {
+            StaffRole.WORKER,
+            StaffRole.MANAGER,
+        },
+        ("POST", "/api/records/{record_id}/assign"): {StaffRole.MANAGER},
+        ("GET", "/api/records/{record_id}/audit"): {StaffRole.MANAGER},
+        ("GET", "/api/callbacks"): {StaffRole.WORKER, StaffRole.MANAGER},
+        ("POST", "/api/callbacks/{task_id}/claim"): {StaffRole.WORKER},
+        ("POST", "/api/callbacks/{task_id}/complete"): {StaffRole.WORKER},
     }
     found = {
         (method, "/api" + route.path): allowed_roles(route)

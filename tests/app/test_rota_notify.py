@@ -14,12 +14,12 @@ from app.cli import main
 from app.notify import LogNotifier, SmsNotifier, gap_message, notifier_from_settings
 from app.settings import Settings
 from models import utcnow
-from routing.oncall import Role
+from routing.oncall import OnCallRole
 from routing.rota import Gap
 from tests.helpers import AUTH_TOKEN, add_shift, add_worker
 
 GAP = Gap(
-    Role.PRIMARY,
+    OnCallRole.PRIMARY,
     datetime(2026, 3, 28, 22, tzinfo=UTC),
     datetime(2026, 3, 29, 8, tzinfo=UTC),
     ("professional", "public"),
@@ -114,7 +114,8 @@ def test_rota_apply_from_the_cli(
 ) -> None:
     from datetime import time
 
-    from models import rota_queries as rq
+    from app.rota import rotations as rq
+    from app.rota.service import RotaChange
 
     for name in list(os.environ):
         if name.startswith("DUTYLINE_"):
@@ -122,16 +123,15 @@ def test_rota_apply_from_the_cli(
     monkeypatch.setenv("DUTYLINE_DATABASE_URL", database_url)
     ids = [add_worker(session_factory, f"Cli Worker {i}", f"+44770090016{i}") for i in range(2)]
     with session_factory.begin() as session:
-        rotation_id = rq.save_rotation(
-            session,
-            None,
+        fields = rq.RotationFields(
             name="cli",
             worker_ids=ids,
             handover_time=time(9),
             period="weekly",
             backup_offset=1,
             anchor_date=utcnow().date(),
-        ).id
+        )
+        rotation_id = rq.save_rotation(RotaChange(session, utcnow(), None), None, fields).id
     today = utcnow().date()
     days = ["--from", str(today + timedelta(days=1)), "--to", str(today + timedelta(days=7))]
     assert main(["rota", "apply", str(rotation_id), *days]) == 0

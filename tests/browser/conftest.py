@@ -27,6 +27,7 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
+from tests.database import *  # noqa: F403  (the database fixtures: SQLite and PostgreSQL)
 from tests.helpers import AUTH_TOKEN, FALLBACK_NUMBER, Twilio
 
 if TYPE_CHECKING:
@@ -274,9 +275,9 @@ def make_account(
     display_name: str | None = None,
     worker_id: int | None = None,
 ) -> Account:
-    """A staff account made with the app's own rules (app.accounts.create_user)."""
-    from app.accounts import create_user
-    from app.auth import Role
+    """A staff account made with the app's own rules (app.accounts.service.create_user)."""
+    from app.accounts.service import create_user
+    from app.auth import StaffRole
     from models.db import make_engine, make_session_factory
 
     engine = make_engine(database_url)
@@ -287,7 +288,7 @@ def make_account(
                 username=username,
                 display_name=display_name or username.replace(".", " ").title(),
                 password=PASSWORD,
-                roles=[Role(role) for role in roles],
+                roles=[StaffRole(role) for role in roles],
                 worker_id=worker_id,
                 now=datetime.now(UTC),
             )

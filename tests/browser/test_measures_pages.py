@@ -10,9 +10,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
+from app.closures.service import add_override
 from app.demo import seed_demo
 from models.db import make_engine, make_session_factory
-from models.queries import add_override
 from telephony.simulator import simulate_call
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import Server, make_account, screenshot, sign_in

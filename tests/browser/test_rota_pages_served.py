@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.main import create_app
+from app.rota.pages import ROTA_PAGES
 from app.settings import Settings
-from app.web.rota import ROTA_PAGES
 
 
 @pytest.fixture

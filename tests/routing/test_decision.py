@@ -8,11 +8,11 @@ from routing import (
     DEFAULT_LINES,
     LONDON,
     DutyWorker,
-    OnCallShift,
+    OnCallRole,
     Override,
     OverrideMode,
     Period,
-    Role,
+    RoutingShift,
     StepKind,
     decide_call,
 )
@@ -26,9 +26,9 @@ WORKERS = [
 NIGHT = (datetime(2026, 1, 13, 22, tzinfo=LONDON), datetime(2026, 1, 14, 8, tzinfo=LONDON))
 DAY = (datetime(2026, 1, 14, 8, tzinfo=LONDON), datetime(2026, 1, 14, 22, tzinfo=LONDON))
 SHIFTS = [
-    OnCallShift(1, 10, "Dan", "+447911123410", Role.PRIMARY, *NIGHT),
-    OnCallShift(2, 11, "Eve", "+447911123411", Role.BACKUP, *NIGHT),
-    OnCallShift(3, 12, "Fay", "+447911123412", Role.PRIMARY, *DAY),
+    RoutingShift(1, 10, "Dan", "+447911123410", OnCallRole.PRIMARY, *NIGHT),
+    RoutingShift(2, 11, "Eve", "+447911123411", OnCallRole.BACKUP, *NIGHT),
+    RoutingShift(3, 12, "Fay", "+447911123412", OnCallRole.PRIMARY, *DAY),
 ]
 
 

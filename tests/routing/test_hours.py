@@ -8,18 +8,18 @@ import pytest
 
 from routing import (
     LONDON,
-    Line,
     Override,
     OverrideMode,
     Period,
+    RoutingLine,
     ServiceHours,
     bank_holiday_name,
     is_in_hours,
     period_at,
 )
 
-LINE = Line("professional", "Professionals line", "+441305228558")
-NO_HOLIDAY_WEEKEND = Line(
+LINE = RoutingLine("professional", "Professionals line", "+441305228558")
+NO_HOLIDAY_WEEKEND = RoutingLine(
     "professional",
     "Professionals line",
     "+441305228558",
@@ -156,7 +156,7 @@ def test_aware_service_hours_are_refused() -> None:
 
 def test_configured_open_time_in_skipped_hour_opens_when_clocks_jump() -> None:
     # 01:30 never shows on the wall on 29 March 2026: the line opens as the clock reads 02:00.
-    line = Line("x", "X", "+441202123456", ServiceHours(weekend_open=time(1, 30)))
+    line = RoutingLine("x", "X", "+441202123456", ServiceHours(weekend_open=time(1, 30)))
     assert not is_in_hours(utc(2026, 3, 29, 0, 59, 59), line)
     assert is_in_hours(utc(2026, 3, 29, 1), line)
 
@@ -164,7 +164,7 @@ def test_configured_open_time_in_skipped_hour_opens_when_clocks_jump() -> None:
 def test_configured_close_time_in_repeated_hour_follows_the_wall_clock() -> None:
     # Closing at 01:30 on 25 October 2026: closed after 01:30 BST, open again from 01:00 GMT
     # until the wall clock reads 01:30 a second time.
-    line = Line(
+    line = RoutingLine(
         "x", "X", "+441202123456", ServiceHours(weekend_open=time(0), weekend_close=time(1, 30))
     )
     assert is_in_hours(london(2026, 10, 25, 1, 29, fold=0), line)

@@ -7,7 +7,7 @@ import pytest
 from routing import (
     DEFAULT_LINES,
     PUBLIC_LINE_KEY,
-    Line,
+    RoutingLine,
     line_for_number,
     normalise_number,
 )
@@ -68,13 +68,16 @@ def test_empty_lines_fall_back_to_defaults() -> None:
 
 
 def test_unknown_number_without_public_line_uses_first_line() -> None:
-    lines = [Line("a", "A line", "+441202123456"), Line("b", "B line", "+441305123456")]
+    lines = [
+        RoutingLine("a", "A line", "+441202123456"),
+        RoutingLine("b", "B line", "+441305123456"),
+    ]
     match = line_for_number("+441305228866", lines)
     assert (match.line.key, match.known) == ("a", False)
 
 
 def test_configured_line_number_may_be_spelled_nationally() -> None:
-    lines = [Line("x", "X line", "01202 123456")]
+    lines = [RoutingLine("x", "X line", "01202 123456")]
     assert line_for_number("+441202123456", lines).known
 
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from routing import LONDON, OnCallShift, Role, oncall_chain, shifts_covering
+from routing import LONDON, OnCallRole, RoutingShift, oncall_chain, shifts_covering
 
-P, B = Role.PRIMARY, Role.BACKUP
+P, B = OnCallRole.PRIMARY, OnCallRole.BACKUP
 
 
 def london(mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
@@ -16,9 +16,9 @@ def london(mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
 
 
 def shift(
-    id: int, worker: int, role: Role, start: datetime, end: datetime, phone: str = ""
-) -> OnCallShift:
-    return OnCallShift(
+    id: int, worker: int, role: OnCallRole, start: datetime, end: datetime, phone: str = ""
+) -> RoutingShift:
+    return RoutingShift(
         id=id,
         worker_id=worker,
         worker_name=f"worker {worker}",
@@ -95,7 +95,7 @@ CHAIN_CASES = [
     [pytest.param(s, n, e, id=i) for i, s, n, e in CHAIN_CASES],
 )
 def test_oncall_chain(
-    shifts: list[OnCallShift], now: datetime, expected: list[tuple[Role, int]]
+    shifts: list[RoutingShift], now: datetime, expected: list[tuple[OnCallRole, int]]
 ) -> None:
     chain = oncall_chain(shifts, now)
     assert [(e.role, e.target.worker_id) for e in chain] == expected

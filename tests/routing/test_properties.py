@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 
 from routing import (
     LONDON,
-    Line,
     Override,
     OverrideMode,
     Period,
     RingPlan,
     RingStep,
+    RoutingLine,
     ServiceHours,
     StepKind,
     Target,
@@ -31,8 +31,8 @@ from routing import (
 ENGLAND = holidays.country_holidays("GB", subdiv="ENG", years=range(2019, 2037))
 WALL = ZoneInfo("Europe/London")
 LINES = {
-    True: Line("professional", "Professionals line", "+441305228558"),
-    False: Line(
+    True: RoutingLine("professional", "Professionals line", "+441305228558"),
+    False: RoutingLine(
         "public", "Public line", "+441305228866", ServiceHours(bank_holidays_as_weekend=False)
     ),
 }
@@ -113,7 +113,7 @@ def overrides_near(draw: st.DrawFn, around: datetime) -> Override:
 small_hours = st.builds(time, st.integers(0, 3), st.sampled_from([0, 15, 30, 59]))
 odd_lines = st.builds(
     ServiceHours, small_hours, st.sampled_from([time(2, 30), time(22)]), small_hours, small_hours
-).map(lambda hours: Line("professional", "P", "+441305228558", hours))
+).map(lambda hours: RoutingLine("professional", "P", "+441305228558", hours))
 
 
 @settings(max_examples=80, deadline=None)

@@ -11,11 +11,11 @@ import pytest
 from routing import (
     DutyWorker,
     OnCallEntry,
+    OnCallRole,
     Period,
     RingPlan,
     RingStep,
     RingTimeouts,
-    Role,
     StepKind,
     Target,
     build_ring_plan,
@@ -94,7 +94,7 @@ def target(n: int, worker_id: int | None = None) -> Target:
 
 
 DUTY = (target(1), target(2))
-CHAIN = (OnCallEntry(Role.PRIMARY, target(10)), OnCallEntry(Role.BACKUP, target(11)))
+CHAIN = (OnCallEntry(OnCallRole.PRIMARY, target(10)), OnCallEntry(OnCallRole.BACKUP, target(11)))
 FALLBACK = "+441202123456"
 T = RingTimeouts()
 
@@ -149,13 +149,13 @@ def test_plan_shapes(
 
 
 def test_duty_worker_on_call_is_not_rung_twice() -> None:
-    chain = (OnCallEntry(Role.PRIMARY, target(2)), OnCallEntry(Role.BACKUP, target(11)))
+    chain = (OnCallEntry(OnCallRole.PRIMARY, target(2)), OnCallEntry(OnCallRole.BACKUP, target(11)))
     plan = build_ring_plan(Period.IN_HOURS, "professional", DUTY, chain, FALLBACK)
     assert [s.kind for s in plan.steps] == [StepKind.DUTY, StepKind.BACKUP, StepKind.FALLBACK]
 
 
 def test_same_phone_spelled_differently_is_rung_once() -> None:
-    chain = (OnCallEntry(Role.PRIMARY, Target("07911 123401", 99, "same phone")),)
+    chain = (OnCallEntry(OnCallRole.PRIMARY, Target("07911 123401", 99, "same phone")),)
     plan = build_ring_plan(Period.IN_HOURS, "professional", DUTY, chain, "+44 7911 123402")
     assert [s.kind for s in plan.steps] == [StepKind.DUTY]
 

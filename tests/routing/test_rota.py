@@ -11,15 +11,15 @@ from hypothesis import strategies as st
 
 from routing import (
     LONDON,
-    Line,
     Override,
     OverrideMode,
+    RoutingLine,
     ServiceHours,
     out_of_hours_windows,
     period_at,
 )
 from routing.hours import Period
-from routing.oncall import Role
+from routing.oncall import OnCallRole
 from routing.rota import (
     ConflictKind,
     Leave,
@@ -37,8 +37,8 @@ from routing.rota import (
     real_hours,
 )
 
-PRO = Line("professional", "Professionals line", "+441305228558")
-PUB = Line("public", "Public line", "+441305228866")
+PRO = RoutingLine("professional", "Professionals line", "+441305228558")
+PUB = RoutingLine("public", "Public line", "+441305228866")
 LINES = (PRO, PUB)
 
 
@@ -77,11 +77,11 @@ def test_rotation_night_across_a_clock_change_is_one_shift_of_real_length(
     sunday = saturday + timedelta(days=1)
     planned = plan_rotation(pattern(), saturday, sunday, LINES)
     night = [p for p in planned if p.starts_at == local(2026, saturday.month, saturday.day, 22)]
-    assert {p.role for p in night} == {Role.PRIMARY, Role.BACKUP}
+    assert {p.role for p in night} == {OnCallRole.PRIMARY, OnCallRole.BACKUP}
     for shift in night:
         assert shift.ends_at == local(2026, sunday.month, sunday.day, 9)
         assert real_hours(shift.starts_at, shift.ends_at) == hours
-    primary, backup = sorted(night, key=lambda p: p.role is Role.BACKUP)
+    primary, backup = sorted(night, key=lambda p: p.role is OnCallRole.BACKUP)
     assert primary.worker_id != backup.worker_id
 
 
@@ -90,7 +90,9 @@ def test_bank_holiday_weekend_gets_weekend_cover_on_the_monday() -> None:
     planned = plan_rotation(
         pattern(anchor=date(2026, 5, 1)), date(2026, 5, 1), date(2026, 5, 5), LINES
     )
-    primaries = [(p.starts_at, p.ends_at, p.worker_id) for p in planned if p.role is Role.PRIMARY]
+    primaries = [
+        (p.starts_at, p.ends_at, p.worker_id) for p in planned if p.role is OnCallRole.PRIMARY
+    ]
     assert primaries == [
         (local(2026, 5, 1), local(2026, 5, 1, 8), 3),  # Thursday's period runs to Friday 09:00
         (local(2026, 5, 1, 22), local(2026, 5, 2, 9), 1),
@@ -108,16 +110,18 @@ def test_weekly_period_keeps_one_worker_all_week_and_backup_is_offset() -> None:
     early = [s for s in planned if s.starts_at < local(2026, 1, 12, 9)]
     week1 = [s for s in planned if local(2026, 1, 12, 9) <= s.starts_at < local(2026, 1, 19, 9)]
     week2 = [s for s in planned if s.starts_at >= local(2026, 1, 19, 9)]
-    assert {s.worker_id for s in early if s.role is Role.PRIMARY} == {10}
-    assert {s.worker_id for s in week1 if s.role is Role.PRIMARY} == {20}
-    assert {s.worker_id for s in week1 if s.role is Role.BACKUP} == {40}
-    assert {s.worker_id for s in week2 if s.role is Role.PRIMARY} == {30}
-    assert {s.worker_id for s in week2 if s.role is Role.BACKUP} == {10}
+    assert {s.worker_id for s in early if s.role is OnCallRole.PRIMARY} == {10}
+    assert {s.worker_id for s in week1 if s.role is OnCallRole.PRIMARY} == {20}
+    assert {s.worker_id for s in week1 if s.role is OnCallRole.BACKUP} == {40}
+    assert {s.worker_id for s in week2 if s.role is OnCallRole.PRIMARY} == {30}
+    assert {s.worker_id for s in week2 if s.role is OnCallRole.BACKUP} == {10}
 
 
 def test_midnight_handover_splits_the_night() -> None:
     planned = plan_rotation(pattern(handover=time(0)), date(2026, 1, 13), date(2026, 1, 13), LINES)
-    primaries = [(p.starts_at, p.ends_at, p.worker_id) for p in planned if p.role is Role.PRIMARY]
+    primaries = [
+        (p.starts_at, p.ends_at, p.worker_id) for p in planned if p.role is OnCallRole.PRIMARY
+    ]
     # Tuesday 13 Jan is period 8 from Monday 5 Jan: worker (8 % 3) -> 3.
     assert primaries == [
         (local(2026, 1, 13), local(2026, 1, 13, 8), 3),
@@ -142,7 +146,7 @@ def test_closure_is_covered_like_out_of_hours() -> None:
     closure = Override(local(2026, 1, 14, 13), local(2026, 1, 14, 17), OverrideMode.OUT_OF_HOURS)
     planned = plan_rotation(pattern(), date(2026, 1, 14), date(2026, 1, 14), LINES, [closure])
     assert (local(2026, 1, 14, 13), local(2026, 1, 14, 17)) in {
-        (p.starts_at, p.ends_at) for p in planned if p.role is Role.PRIMARY
+        (p.starts_at, p.ends_at) for p in planned if p.role is OnCallRole.PRIMARY
     }
 
 
@@ -157,7 +161,7 @@ def test_pattern_refuses_nonsense(workers: tuple[int, ...], offset: int, message
 
 def test_single_worker_rotation_has_no_backup() -> None:
     planned = plan_rotation(pattern(workers=(7,)), date(2026, 1, 13), date(2026, 1, 13), LINES)
-    assert planned and {p.role for p in planned} == {Role.PRIMARY}
+    assert planned and {p.role for p in planned} == {OnCallRole.PRIMARY}
 
 
 def _shifts(planned: list) -> list[RotaShift]:  # type: ignore[type-arg]
@@ -177,35 +181,41 @@ def test_gaps_to_the_minute_per_role() -> None:
     thursday = local(2026, 1, 15, 22)
     edited = []
     for s in shifts:
-        if s.starts_at == wednesday and s.role is Role.PRIMARY:
+        if s.starts_at == wednesday and s.role is OnCallRole.PRIMARY:
             continue
-        if s.starts_at == thursday and s.role is Role.BACKUP:
+        if s.starts_at == thursday and s.role is OnCallRole.BACKUP:
             s = RotaShift(s.id, s.worker_id, s.role, s.starts_at + timedelta(minutes=7), s.ends_at)
         edited.append(s)
     gaps = find_gaps(windows, edited)
     assert [(g.role, g.starts_at, g.ends_at, g.minutes, g.line_keys) for g in gaps] == [
-        (Role.PRIMARY, wednesday, local(2026, 1, 15, 8), 600, ("professional", "public")),
-        (Role.BACKUP, thursday, thursday + timedelta(minutes=7), 7, ("professional", "public")),
+        (OnCallRole.PRIMARY, wednesday, local(2026, 1, 15, 8), 600, ("professional", "public")),
+        (
+            OnCallRole.BACKUP,
+            thursday,
+            thursday + timedelta(minutes=7),
+            7,
+            ("professional", "public"),
+        ),
     ]
 
 
 def test_gaps_ignore_cover_from_unusable_workers() -> None:
     windows = {"professional": [(local(2026, 1, 14, 22), local(2026, 1, 15, 8))]}
-    shift = RotaShift(1, 5, Role.PRIMARY, local(2026, 1, 14, 22), local(2026, 1, 15, 8))
+    shift = RotaShift(1, 5, OnCallRole.PRIMARY, local(2026, 1, 14, 22), local(2026, 1, 15, 8))
     assert find_gaps(windows, [shift], usable_worker_ids={5}) == [
-        g for g in find_gaps(windows, [shift]) if g.role is Role.BACKUP
+        g for g in find_gaps(windows, [shift]) if g.role is OnCallRole.BACKUP
     ]
-    assert {g.role for g in find_gaps(windows, [shift], usable_worker_ids=set())} == set(Role)
+    assert {g.role for g in find_gaps(windows, [shift], usable_worker_ids=set())} == set(OnCallRole)
 
 
 def test_conflicts_overlap_phone_inactive_and_leave() -> None:
     night = (local(2026, 1, 14, 22), local(2026, 1, 15, 8))
     shifts = [
-        RotaShift(1, 1, Role.PRIMARY, *night),
-        RotaShift(2, 1, Role.BACKUP, local(2026, 1, 15, 6), local(2026, 1, 15, 8)),
-        RotaShift(3, 2, Role.BACKUP, local(2026, 1, 14, 22), local(2026, 1, 15, 6)),
-        RotaShift(4, 3, Role.PRIMARY, local(2026, 1, 15, 22), local(2026, 1, 16, 8)),
-        RotaShift(5, 4, Role.BACKUP, local(2026, 1, 15, 22), local(2026, 1, 16, 8)),
+        RotaShift(1, 1, OnCallRole.PRIMARY, *night),
+        RotaShift(2, 1, OnCallRole.BACKUP, local(2026, 1, 15, 6), local(2026, 1, 15, 8)),
+        RotaShift(3, 2, OnCallRole.BACKUP, local(2026, 1, 14, 22), local(2026, 1, 15, 6)),
+        RotaShift(4, 3, OnCallRole.PRIMARY, local(2026, 1, 15, 22), local(2026, 1, 16, 8)),
+        RotaShift(5, 4, OnCallRole.BACKUP, local(2026, 1, 15, 22), local(2026, 1, 16, 8)),
     ]
     workers = {
         1: WorkerStatus(1, phone_valid=True),
@@ -228,8 +238,8 @@ def test_conflicts_overlap_phone_inactive_and_leave() -> None:
 
 def test_back_to_back_shifts_are_not_an_overlap() -> None:
     shifts = [
-        RotaShift(1, 1, Role.PRIMARY, local(2026, 1, 14, 22), local(2026, 1, 15, 8)),
-        RotaShift(2, 1, Role.PRIMARY, local(2026, 1, 15, 8), local(2026, 1, 15, 9)),
+        RotaShift(1, 1, OnCallRole.PRIMARY, local(2026, 1, 14, 22), local(2026, 1, 15, 8)),
+        RotaShift(2, 1, OnCallRole.PRIMARY, local(2026, 1, 15, 8), local(2026, 1, 15, 9)),
     ]
     assert find_conflicts(shifts, {1: WorkerStatus(1, True)}) == []
 
@@ -270,7 +280,7 @@ def test_rotation_covers_every_out_of_hours_minute_and_no_other(
     bank_holidays_as_weekend: bool,
     probes: list[int],
 ) -> None:
-    line = Line(
+    line = RoutingLine(
         "professional",
         "Professionals line",
         "+441305228558",
@@ -282,7 +292,7 @@ def test_rotation_covers_every_out_of_hours_minute_and_no_other(
     )
     planned = plan_rotation(p, first, last, (line,))
     start, end = local_dates_range(first, last)
-    for role in Role if workers > 1 else (Role.PRIMARY,):
+    for role in OnCallRole if workers > 1 else (OnCallRole.PRIMARY,):
         mine = sorted((s.starts_at, s.ends_at) for s in planned if s.role is role)
         for (_, a_end), (b_start, _) in itertools.pairwise(mine):
             assert a_end <= b_start  # one worker per role at a time
@@ -312,7 +322,7 @@ def test_rotation_covers_every_out_of_hours_minute_and_no_other(
 def test_windows_stitched_from_days_are_routings_windows(
     start: datetime, minutes: int, bank_holidays_as_weekend: bool
 ) -> None:
-    line = Line(
+    line = RoutingLine(
         "professional",
         "Professionals line",
         "+441305228558",

@@ -6,9 +6,9 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from routing import LONDON, Line, Override, OverrideMode, ServiceHours, out_of_hours_windows
+from routing import LONDON, Override, OverrideMode, RoutingLine, ServiceHours, out_of_hours_windows
 
-LINE = Line("professional", "Professionals line", "+441305228558")
+LINE = RoutingLine("professional", "Professionals line", "+441305228558")
 
 
 def z(mo: int, d: int, h: int = 0, mi: int = 0) -> datetime:
@@ -67,7 +67,7 @@ def test_easter_bank_holiday_weekend() -> None:
 
 
 def test_bank_holiday_with_weekday_hours() -> None:
-    line = Line("p", "P", "+441202123456", ServiceHours(bank_holidays_as_weekend=False))
+    line = RoutingLine("p", "P", "+441202123456", ServiceHours(bank_holidays_as_weekend=False))
     assert out_of_hours_windows(z(4, 5, 12), z(4, 6, 12), line) == [(z(4, 5, 21), z(4, 6, 7))]
 
 
@@ -106,7 +106,7 @@ def test_naive_range_is_refused() -> None:
 
 def test_opening_time_in_skipped_hour_opens_as_clocks_jump() -> None:
     # Opening at 01:30 on Sunday 29 March 2026: the wall clock jumps from 01:00 to 02:00.
-    line = Line("x", "X", "+441202123456", ServiceHours(weekend_open=time(1, 30)))
+    line = RoutingLine("x", "X", "+441202123456", ServiceHours(weekend_open=time(1, 30)))
     windows = out_of_hours_windows(z(3, 28, 23), z(3, 29, 12), line)
     assert windows == [(z(3, 28, 23), z(3, 29, 1))]
 
@@ -114,7 +114,7 @@ def test_opening_time_in_skipped_hour_opens_as_clocks_jump() -> None:
 def test_closing_time_in_repeated_hour_is_crossed_twice() -> None:
     # Open 00:00-01:30 on Sunday 25 October 2026: 01:30 shows on the wall twice.
     hours = ServiceHours(weekend_open=time(0), weekend_close=time(1, 30))
-    line = Line("x", "X", "+441202123456", hours)
+    line = RoutingLine("x", "X", "+441202123456", hours)
     windows = out_of_hours_windows(z(10, 24, 22), z(10, 25, 3), line)
     assert windows == [
         (z(10, 24, 22), z(10, 24, 23)),

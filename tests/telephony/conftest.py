@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from app.main import create_app
 from app.settings import Settings
+from tests.database import *  # noqa: F403  (the database fixtures: SQLite and PostgreSQL)
 from tests.helpers import AUTH_TOKEN, FALLBACK_NUMBER, PUBLIC_BASE_URL, FixedClock, Twilio
 
 

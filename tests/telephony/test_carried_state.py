@@ -8,14 +8,14 @@ from pathlib import Path
 
 from routing import (
     DutyWorker,
-    Line,
-    OnCallShift,
+    OnCallRole,
     Override,
     OverrideMode,
     Period,
     RingPlan,
     RingStep,
-    Role,
+    RoutingLine,
+    RoutingShift,
     ServiceHours,
     StepKind,
     Target,
@@ -63,11 +63,15 @@ def test_the_snapshot_file_gives_back_what_was_saved(tmp_path: Path) -> None:
         version=4,
         window_start=NOW - timedelta(minutes=5),
         window_end=NOW + timedelta(hours=24),
-        lines=(Line("public", "Public line", "+441305228866", ServiceHours(time(9), time(17))),),
+        lines=(
+            RoutingLine("public", "Public line", "+441305228866", ServiceHours(time(9), time(17))),
+        ),
         line_ids={"public": 2},
         overrides=(Override(NOW, NOW + timedelta(hours=2), OverrideMode.OUT_OF_HOURS, None, "x"),),
         shifts=(
-            OnCallShift(3, 7, "Pat", "+447700900011", Role.PRIMARY, NOW, NOW + timedelta(hours=9)),
+            RoutingShift(
+                3, 7, "Pat", "+447700900011", OnCallRole.PRIMARY, NOW, NOW + timedelta(hours=9)
+            ),
         ),
         duty_workers={
             "public": (DutyWorker(5, "Ada", "+447700900001", frozenset({"public"}), True, NOW),)

@@ -26,12 +26,12 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from routing import (
     LONDON,
-    Line,
-    OnCallShift,
+    OnCallRole,
     Override,
     OverrideMode,
     Period,
-    Role,
+    RoutingLine,
+    RoutingShift,
     ServiceHours,
     decide_call,
     out_of_hours_windows,
@@ -63,9 +63,9 @@ SETTINGS = FunctionSettings(
 )
 CONTEXT = {"DOMAIN_NAME": "dutyline-fallback-1234.twil.io", "PATH": "/fallback"}
 CALLER = "+447700900123"
-PROFESSIONALS = Line("professional", "Professionals line", "+441305228558")
+PROFESSIONALS = RoutingLine("professional", "Professionals line", "+441305228558")
 # The public line keeps shorter hours here, so each line's hours are seen to be its own.
-PUBLIC = Line(
+PUBLIC = RoutingLine(
     "public",
     "Public line",
     "+441305228866",
@@ -88,7 +88,7 @@ class Rota:
     start: datetime
     end: datetime
     overrides: tuple[Override, ...]
-    shifts: tuple[OnCallShift, ...]
+    shifts: tuple[RoutingShift, ...]
 
 
 def rota_around(first_day: date, clock_change_day: date) -> Rota:
@@ -99,12 +99,12 @@ def rota_around(first_day: date, clock_change_day: date) -> Rota:
     night whose cover ends at 03:00, a closure of the professionals line for an afternoon
     and an evening opening of the public line.
     """
-    shifts: list[OnCallShift] = []
+    shifts: list[RoutingShift] = []
 
-    def shift(worker: str, role: Role, start: datetime, end: datetime) -> None:
+    def shift(worker: str, role: OnCallRole, start: datetime, end: datetime) -> None:
         worker_id = "ABCDEF".index(worker) + 1
         shifts.append(
-            OnCallShift(
+            RoutingShift(
                 len(shifts) + 1, worker_id, f"Worker {worker}", PHONES[worker], role, start, end
             )
         )
@@ -114,13 +114,13 @@ def rota_around(first_day: date, clock_change_day: date) -> Rota:
         start, end = local(day, 9, 30), local(day + timedelta(days=1), 9, 30)
         if n == 5:  # nobody on call from 03:00 to 09:30 the next morning
             end = local(day + timedelta(days=1), 3)
-        shift("AC"[n % 2], Role.PRIMARY, start, end)
+        shift("AC"[n % 2], OnCallRole.PRIMARY, start, end)
         if n != 3:  # no backup on that day's shift
-            shift("BD"[n % 2], Role.BACKUP, start, end)
+            shift("BD"[n % 2], OnCallRole.BACKUP, start, end)
     autumn = clock_change_day.month == 10
     shift(
         "E",
-        Role.PRIMARY,
+        OnCallRole.PRIMARY,
         local(clock_change_day - timedelta(days=1), 23),
         local(clock_change_day, 1, 30, fold=1 if autumn else 0),
     )
@@ -225,7 +225,9 @@ class Rung:
     caller_id: str
 
 
-def what_was_rung(answers: list[dict[str, Any]], line: Line, arrived: datetime) -> list[Rung]:
+def what_was_rung(
+    answers: list[dict[str, Any]], line: RoutingLine, arrived: datetime
+) -> list[Rung]:
     """The numbers a call rang, in order, checking each step as Twilio would see it."""
     assert verbs(answers[0])[0] == "Say"
     assert answers[0]["response"]["children"][0]["text"] == greeting(SETTINGS.service_name, line)
@@ -255,7 +257,7 @@ def what_was_rung(answers: list[dict[str, Any]], line: Line, arrived: datetime) 
     return rung
 
 
-def routing_expects(rota: Rota, at: datetime, line: Line) -> list[str]:
+def routing_expects(rota: Rota, at: datetime, line: RoutingLine) -> list[str]:
     """Routing's own ring plan with nobody known free on the duty team. In hours the
     Function rings the fallback number first (who is free is only known to the service)."""
     if not rota.start <= at < rota.end:

@@ -91,6 +91,16 @@ export function me({ refresh = false } = {}) {
   return mePromise;
 }
 
+// The workers calls are routed to (for linking and assigning), or null if the caller may not
+// list them: the form then offers no choice rather than failing.
+export async function staffWorkers() {
+  try {
+    return await api.get("/api/workers");
+  } catch {
+    return null;
+  }
+}
+
 export function hasRole(user, ...roles) {
   return Boolean(user) && roles.some((role) => user.roles.includes(role));
 }
@@ -220,18 +230,23 @@ export function tag(text, colour) {
   return h("strong", { class: colour ? `tag tag--${colour}` : "tag" }, text);
 }
 
-const LONDON = "Europe/London";
-export function formatDateTime(iso) {
-  if (!iso) return "";
-  return new Intl.DateTimeFormat("en-GB", {
-    timeZone: LONDON, day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit",
-  }).format(new Date(iso));
+// London dates: one home, /static/js/london.js; re-exported for the pages that import them here.
+export { formatDate, formatDateTime } from "/static/js/london.js";
+
+// A section whose data failed to load says so in words, in place of the data.
+export function loadFailed(container, error) {
+  const text = error && error.status === 403 ? "You do not have permission to see this." : (error && error.message) || "Could not load this.";
+  container.replaceChildren(h("p", { class: "warning-text" }, text));
 }
 
-export function formatDate(iso) {
-  if (!iso) return "";
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(iso) ? new Date(`${iso}T12:00:00Z`) : new Date(iso);
-  return new Intl.DateTimeFormat("en-GB", { timeZone: LONDON, day: "numeric", month: "long", year: "numeric" }).format(date);
+// Load what a section shows, or say in it why it could not be loaded: the data, or null.
+export async function loadOr(container, load) {
+  try {
+    return await load();
+  } catch (error) {
+    loadFailed(container, error);
+    return null;
+  }
 }
 
 // A polite live region to say what happened ("Saved", "Claimed").

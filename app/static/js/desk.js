@@ -1,39 +1,14 @@
 // The desk: availability per line, the live call card, my open records, callback tasks,
 // my on-call shifts. Live events arrive by Server-Sent Events from /api/events.
 import {
-  ApiError, announce, api, formatDateTime, h, hasRole, me, showErrors, tag,
+  ApiError, announce, api, formatDateTime, h, hasRole, loadOr, me, showErrors, tag,
 } from "/static/js/api.js";
+import { choices, word, wordTag } from "/static/js/words.js";
 
-const AVAILABILITY = {
-  available: ["Available", "green"],
-  busy: ["On a call", "yellow"],
-  offline: ["Offline", "grey"],
-};
-const STATUS = {
-  ringing: ["Ringing", "blue"],
-  in_progress: ["In progress", "yellow"],
-  answered: ["Answered", "yellow"],
-  unanswered: ["Unanswered", "red"],
-  open: ["Open", "blue"],
-  completed: ["Completed", "green"],
-  claimed: ["Claimed", "purple"],
-  done: ["Done", "green"],
-};
-const CALLBACK_OUTCOMES = [
-  ["spoke_to_caller", "Spoke to the caller"],
-  ["left_message", "Left a message"],
-  ["number_unobtainable", "Number unobtainable"],
-  ["not_needed", "Not needed"],
-];
 const AUTO_OPEN_KEY = "dutyline.desk.autoOpen";
 
 let user = null;
 const shownCalls = new Set();
-
-export function statusTag(status) {
-  const [text, colour] = STATUS[status] || [status.replaceAll("_", " "), "grey"];
-  return tag(text, colour);
-}
 
 // ---- availability -----------------------------------------------------------------------
 
@@ -46,7 +21,6 @@ function renderAvailability(worker) {
   }
   const list = h("ul", { class: "list list--plain", id: "availability-lines" });
   for (const line of worker.lines) {
-    const [text, colour] = AVAILABILITY[line.availability] || [line.availability, "grey"];
     const available = line.availability !== "offline";
     const button = h(
       "button",
@@ -60,7 +34,7 @@ function renderAvailability(worker) {
       h("span", { class: "visually-hidden" }, ` on the ${line.name}`),
     );
     list.append(h("li", { dataset: { lineKey: line.key } },
-      h("strong", {}, line.name), " ", tag(text, colour), h("br"), button));
+      h("strong", {}, line.name), " ", wordTag("availability", line.availability), h("br"), button));
   }
   container.append(list);
   if (worker.lines.length > 1) {
@@ -155,13 +129,8 @@ async function refreshMe() {
 
 async function loadOpenRecords() {
   const container = document.getElementById("open-records");
-  let page;
-  try {
-    page = await api.get("/api/records?mine=true&open=true&per_page=50");
-  } catch (error) {
-    container.replaceChildren(h("p", {}, error.message));
-    return;
-  }
+  const page = await loadOr(container, () => api.get("/api/records?mine=true&open=true&per_page=50"));
+  if (!page) return;
   if (!page.items.length) {
     container.replaceChildren(h("p", {}, "You have no open records."));
     return;
@@ -170,7 +139,7 @@ async function loadOpenRecords() {
     h("td", {}, h("a", { href: `/records/${record.id}` }, formatDateTime(record.started_at))),
     h("td", {}, record.line.name),
     h("td", {}, record.children.length ? record.children.join(", ") : "Not written yet"),
-    h("td", {}, statusTag(record.status))));
+    h("td", {}, wordTag("record_status", record.status))));
   container.replaceChildren(h("table", { class: "table", id: "open-records-table" },
     h("caption", { class: "visually-hidden" }, "Your open records"),
     h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Call"), h("th", { scope: "col" }, "Line"),
@@ -182,13 +151,8 @@ async function loadOpenRecords() {
 
 async function loadCallbacks() {
   const container = document.getElementById("callbacks");
-  let page;
-  try {
-    page = await api.get("/api/callbacks?limit=100");
-  } catch (error) {
-    container.replaceChildren(h("p", {}, error.message));
-    return;
-  }
+  const page = await loadOr(container, () => api.get("/api/callbacks?limit=100"));
+  if (!page) return;
   const myWorker = user && user.worker ? user.worker.id : null;
   const tasks = page.items.filter((task) => task.status !== "done");
   if (!tasks.length) {
@@ -201,10 +165,10 @@ async function loadCallbacks() {
 }
 
 function callbackItem(task, myWorker) {
-  const why = task.reason === "voicemail" ? "Left a voicemail" : "Nobody answered";
+  const why = word("callback_reason", task.reason);
   const item = h("li", { class: "card", dataset: { callback: task.id } },
     h("h3", { class: "heading-m" }, `${task.line.name}: ${task.caller_number || "withheld number"}`),
-    h("p", {}, task.urgent ? tag("Urgent", "red") : null, task.urgent ? " " : null, statusTag(task.status), " ",
+    h("p", {}, task.urgent ? tag("Urgent", "red") : null, task.urgent ? " " : null, wordTag("callback_status", task.status), " ",
       `${why}, ${formatDateTime(task.created_at)}.`,
       task.recording_url ? [" ", h("a", { href: task.recording_url, rel: "noreferrer" }, "Listen to the message"), "."] : null,
       " ", h("a", { href: `/records/${task.record_id}` }, "Open its record"), "."));
@@ -223,7 +187,7 @@ function callbackItem(task, myWorker) {
 
 function completeForm(task, status) {
   const id = `callback-${task.id}`;
-  const radios = h("div", { class: "radios" }, CALLBACK_OUTCOMES.map(([value, label], index) =>
+  const radios = h("div", { class: "radios" }, choices("callback_outcome").map(([value, label], index) =>
     h("div", { class: "choice" },
       h("input", { type: "radio", name: `${id}-outcome`, id: index ? `${id}-outcome-${value}` : `${id}-outcome`, value }),
       h("label", { for: index ? `${id}-outcome-${value}` : `${id}-outcome` }, label))));

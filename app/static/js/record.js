@@ -2,8 +2,10 @@
 // autosave of the sections changed, completion with an error summary, the locked view,
 // addenda, and the earlier contacts panel with the re-referral flag.
 import {
-  ApiError, announce, api, clearErrors, formatDateTime, h, hasRole, me, showErrors, tag,
+  ApiError, announce, api, clearErrors, formatDateTime, h, hasRole, me, showErrors, staffWorkers, tag,
 } from "/static/js/api.js";
+import { formatClockSeconds } from "/static/js/london.js";
+import { choices, word } from "/static/js/words.js";
 
 const SAVE_DELAY_MS = 800;
 
@@ -18,14 +20,7 @@ const CONCERNS = [
   ["exploitation", "Exploitation"],
   ["other", "Other"],
 ];
-const OUTCOMES = [
-  ["advice_and_guidance", "Advice and guidance to the caller"],
-  ["signpost", "Signpost to universal or community services"],
-  ["early_help", "Family help or early help"],
-  ["social_work_assessment", "Social work assessment"],
-  ["strategy_discussion", "Immediate child-protection strategy discussion"],
-  ["no_further_action", "No further action"],
-];
+const OUTCOMES = choices("record_outcome");
 const CONSENT = [["given", "Given"], ["refused", "Refused"], ["not_sought", "Not sought"]];
 const AGENCIES = [
   ["police", "Police"], ["health", "Health"], ["education", "Education"],
@@ -59,7 +54,7 @@ const ETHNICITIES = [
   ["CHNE", "Chinese"], ["OOTH", "Any other ethnic group"], ["REFU", "Refused"],
   ["NOBT", "Information not yet obtained"],
 ];
-const CHECK_STATUS = [["agreed", "Agreed"], ["requested", "Requested"], ["done", "Done"], ["not_needed", "Not needed"]];
+const CHECK_STATUS = choices("check_status");
 
 // The form, section by section (DOMAIN.md: what a conversation record holds). Field ids
 // follow the API's error locations: ["record", "household", "children", 0, "name"] is
@@ -340,7 +335,7 @@ async function save() {
       record.versions = saved.versions;
       record.flags = saved.flags;
       clearErrors(form);
-      const time = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", hour: "2-digit", minute: "2-digit", second: "2-digit" }).format(new Date());
+      const time = formatClockSeconds();
       saveStatus.textContent = `Saved at ${time}`;
       renderTags();
       // A child named or dated differently may match earlier contacts now.
@@ -478,12 +473,8 @@ function render() {
 // ---- reassigning (managers) -------------------------------------------------------------
 
 async function loadWorkers() {
-  let workers;
-  try {
-    workers = await api.get("/api/workers");
-  } catch {
-    return;
-  }
+  const workers = await staffWorkers();
+  if (!workers) return;
   const select = document.getElementById("assign-worker");
   const current = assigneeOf(record);
   for (const worker of workers.filter((w) => w.active)) {
@@ -524,7 +515,7 @@ async function loadEarlierContacts() {
     ? h("ul", { class: "list list--plain" }, items.map((c) => h("li", {},
       h("a", { href: `/records/${c.record_id}` }, formatDateTime(c.started_at)), ` ${c.line.name}. `,
       c.children.length ? `${c.children.join(", ")}. ` : "",
-      c.outcome ? `Outcome: ${c.outcome.replaceAll("_", " ")}. ` : `${c.status.replaceAll("_", " ")}. `,
+      c.outcome ? `Outcome: ${word("record_outcome", c.outcome)}. ` : `${word("record_status", c.status)}. `,
       h("span", { class: "body-s" }, `Matched on ${c.matched_on.join(" and ").replaceAll("_", " ")}.`))))
     : h("p", {}, empty);
   panel.replaceChildren(heading,

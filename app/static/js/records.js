@@ -1,17 +1,16 @@
 // Record search: the form is a plain GET form (the URL holds the search, so Back works);
 // this script fills it from the URL, checks it, and shows the API's results.
 import { ApiError, api, formatDateTime, h, showErrors, tag } from "/static/js/api.js";
+import { choices, word, wordTag } from "/static/js/words.js";
 
 const PER_PAGE = 25;
-const STATUS = {
-  ringing: ["Ringing", "blue"], in_progress: ["In progress", "yellow"], answered: ["Answered", "yellow"],
-  unanswered: ["Unanswered", "red"], completed: ["Completed", "green"],
-};
 const form = document.getElementById("search-form");
 const results = document.getElementById("results");
 const params = new URLSearchParams(window.location.search);
 
 function fillForm() {
+  // The statuses a record can have, in the server's words (the select starts with "Any").
+  form.elements.status.append(...choices("record_status").map(([value, text]) => h("option", { value }, text)));
   for (const name of ["q", "status", "line", "day"]) {
     if (params.has(name)) form.elements[name].value = params.get(name);
   }
@@ -68,14 +67,13 @@ async function search() {
     nodes.push(h("table", { class: "table", id: "results-table", "aria-describedby": "results-heading" },
       h("thead", {}, h("tr", {}, ["Call", "Line", "Children", "Worker", "Status", "Outcome"].map((text) => h("th", { scope: "col" }, text)))),
       h("tbody", {}, page.items.map((record) => {
-        const [text, colour] = STATUS[record.status] || [record.status, "grey"];
         return h("tr", {},
           h("td", {}, h("a", { href: `/records/${record.id}` }, formatDateTime(record.started_at))),
           h("td", {}, record.line.name, record.out_of_hours ? [" ", tag("Out of hours", "purple")] : null),
           h("td", {}, record.children.length ? record.children.join(", ") : "Not written yet"),
           h("td", {}, record.assigned_worker ? record.assigned_worker.name : "Nobody"),
-          h("td", {}, tag(text, colour)),
-          h("td", {}, record.outcome ? record.outcome.replaceAll("_", " ") : ""));
+          h("td", {}, wordTag("record_status", record.status)),
+          h("td", {}, record.outcome ? word("record_outcome", record.outcome) : ""));
       }))));
     const pages = Math.ceil(page.total / page.per_page);
     if (pages > 1) {

@@ -1,8 +1,9 @@
 // The rota page: gaps and conflicts to the minute, shifts for a period (add, change, delete),
 // covers, swap requests with their history, and leave.
 import { api, clearErrors, h, tag } from "/static/js/api.js";
+import { word, wordTag } from "/static/js/words.js";
 import {
-  CONFLICT_NAMES, ROLE_NAMES, SOURCE_NAMES, addDays, coordinatorOrReader, fillWorkerSelect,
+  addDays, coordinatorOrReader, fillWorkerSelect,
   formatHours, formatMinutes, formatRange, formatWhen, gapTag, hideBanner, lineNames, loadFailed,
   londonToday, roleTag, rotaWorkers, showBanner, showFieldErrors, toLocalInput,
 } from "/static/js/rota_common.js";
@@ -82,7 +83,7 @@ function renderConflicts(report) {
     h("caption", { class: "visually-hidden" }, "Conflicts"),
     h("thead", {}, h("tr", {}, ["Conflict", "What", "When", "Fix"].map((text) => h("th", { scope: "col" }, text)))),
     h("tbody", {}, report.conflicts.map((conflict) => h("tr", { dataset: { conflict: conflict.kind } },
-      h("td", {}, tag(CONFLICT_NAMES[conflict.kind] || conflict.kind, "yellow")),
+      h("td", {}, wordTag("conflict_kind", conflict.kind)),
       h("td", {}, conflict.message),
       h("td", {}, formatRange(conflict.starts_at, conflict.ends_at)),
       h("td", {}, canEdit ? h("ul", { class: "list list--plain" }, conflict.shift_ids.map((id) => h("li", {}, editShiftLink(id)))) : conflict.shift_ids.map((id) => `shift ${id}`).join(", ")))))));
@@ -157,7 +158,7 @@ async function deleteShift(shift) {
   try {
     const result = await api.delete(`/api/rota/shifts/${shift.id}`);
     if (result.deleted) {
-      showBanner(`Shift ${shift.id} deleted: ${shift.worker.name}, ${ROLE_NAMES[shift.role].toLowerCase()}, ${formatRange(shift.starts_at, shift.ends_at)}.`);
+      showBanner(`Shift ${shift.id} deleted: ${shift.worker.name}, ${word("on_call_role", shift.role).toLowerCase()}, ${formatRange(shift.starts_at, shift.ends_at)}.`);
     } else {
       const ended = result.ended;
       showBanner(`Shift ${shift.id} had already started, so it was ended at ${formatWhen(ended.ends_at)} rather than erased: ${ended.worker.name} stays recorded as on call ${formatRange(ended.starts_at, ended.ends_at)}.`);
@@ -196,7 +197,7 @@ async function loadShifts() {
       h("td", {}, formatWhen(shift.starts_at)),
       h("td", {}, formatWhen(shift.ends_at)),
       h("td", {}, formatHours(shift.hours)),
-      h("td", {}, SOURCE_NAMES[shift.source] || shift.source),
+      h("td", {}, word("shift_source", shift.source)),
       h("td", {}, shiftStatus(shift)),
       actions);
   });
@@ -283,13 +284,9 @@ coverForm.addEventListener("submit", async (event) => {
 // ---- swaps ------------------------------------------------------------------------------
 
 const swapsFilter = document.getElementById("swaps-filter");
-const STATUS_TAGS = {
-  pending: ["Waiting", "yellow"], accepted: ["Accepted", "green"], declined: ["Declined", "red"], cancelled: ["Cancelled", "grey"],
-};
 
 function swapTag(status) {
-  const [text, colour] = STATUS_TAGS[status] || [status, "grey"];
-  return tag(text, colour);
+  return wordTag("swap_status", status);
 }
 
 async function decideSwap(swap, action, body) {
@@ -356,7 +353,7 @@ async function loadSwaps() {
     h("details", { class: "rota-history" },
       h("summary", {}, `History of request ${swap.id}`),
       h("ol", { class: "list" }, swap.history.map((item) => h("li", {},
-        `${formatWhen(item.at)}: ${(STATUS_TAGS[item.status] || [item.status])[0].toLowerCase()}`,
+        `${formatWhen(item.at)}: ${word("swap_status", item.status).toLowerCase()}`,
         item.by_user_id ? ` (by user ${item.by_user_id})` : ""))),
     ),
     swapActions(swap, workers)))));

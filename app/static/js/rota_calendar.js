@@ -2,8 +2,10 @@
 // Select a shift to change it; select "Add" in a gap to fill it. Gaps carry words
 // ("GAP: no primary") as well as a colour and stripes.
 import { api, h } from "/static/js/api.js";
+import { formatClock, formatWeekday } from "/static/js/london.js";
+import { word } from "/static/js/words.js";
 import {
-  LINE_NAMES, ROLE_NAMES, addDays, coordinatorOrReader, formatDay, formatRange, gapTag, loadFailed,
+  LINE_NAMES, addDays, coordinatorOrReader, formatDay, formatRange, gapTag, loadFailed,
   londonDate, londonToday, toLocalInput,
 } from "/static/js/rota_common.js";
 import { setupShiftForm } from "/static/js/rota_shift_form.js";
@@ -17,17 +19,15 @@ const ROLES = ["primary", "backup"];
 let canEdit = false;
 const shiftForm = setupShiftForm({ onSaved: loadCalendar });
 
-const WEEKDAY = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", weekday: "short" });
-const CLOCK = new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/London", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 
 // A time as seen from the day's cell: "22:00", or "Tue 09:00" when it falls on another day.
 // Midnight at the end of the day is "24:00".
 function timeFrom(dayIso, iso) {
-  const clock = CLOCK.format(new Date(iso));
+  const clock = formatClock(iso);
   const date = londonDate(iso);
   if (date === dayIso) return clock;
   if (clock === "00:00" && date === addDays(dayIso, 1)) return "24:00";
-  return `${WEEKDAY.format(new Date(iso))} ${clock}`;
+  return `${formatWeekday(iso)} ${clock}`;
 }
 
 function span(dayIso, startIso, endIso) {
@@ -36,7 +36,7 @@ function span(dayIso, startIso, endIso) {
 
 function shiftButton(dayIso, shift) {
   const times = span(dayIso, shift.starts_at, shift.ends_at);
-  const label = `${shift.worker.name}, ${ROLE_NAMES[shift.role].toLowerCase()}, ${formatRange(shift.starts_at, shift.ends_at)}`;
+  const label = `${shift.worker.name}, ${word("on_call_role", shift.role).toLowerCase()}, ${formatRange(shift.starts_at, shift.ends_at)}`;
   if (!canEdit || shift.finished) {
     return h("span", { class: `rota-slot rota-slot--${shift.role}`, dataset: { shiftId: shift.id } },
       h("span", { class: "rota-slot__who" }, shift.worker.name), times);
@@ -100,7 +100,7 @@ function renderWeek(calendar) {
     h("tbody", {},
       h("tr", {}, h("th", { scope: "row" }, "Out of hours"), calendar.days.map((d) => h("td", { dataset: { date: d.date } },
         h("span", { class: "rota-calendar__windows" }, windowsText(d))))),
-      ROLES.map((role) => h("tr", { dataset: { role } }, h("th", { scope: "row" }, ROLE_NAMES[role]),
+      ROLES.map((role) => h("tr", { dataset: { role } }, h("th", { scope: "row" }, word("on_call_role", role)),
         calendar.days.map((d) => h("td", {
           class: d.date === today ? "rota-calendar__today" : null, dataset: { date: d.date, role },
         }, roleCell(d, role)))))));
@@ -130,7 +130,7 @@ function renderMonth(calendar) {
       if (!d) return h("td", { class: "rota-calendar__other-month" }, formatDay(date, { day: "numeric", month: "short" }));
       return h("td", { class: d.date === today ? "rota-calendar__today" : null, dataset: { date: d.date } },
         dayHeading(d, { compact: true }),
-        ROLES.flatMap((role) => [h("span", { class: "rota-calendar__role" }, ROLE_NAMES[role]), ...roleCell(d, role)]));
+        ROLES.flatMap((role) => [h("span", { class: "rota-calendar__role" }, word("on_call_role", role)), ...roleCell(d, role)]));
     })))));
 }
 

@@ -1,71 +1,12 @@
 // What the rota pages share: London dates and times, workers, labelled errors, banners,
 // and hiding the editing controls from readers who are not coordinators.
 import { ApiError, api, h, hasRole, me, showErrors } from "/static/js/api.js";
+import { wordTag } from "/static/js/words.js";
 
-export const LONDON = "Europe/London";
-
-// ---- London dates and times -------------------------------------------------------------
-
-function londonParts(date) {
-  const parts = new Intl.DateTimeFormat("en-GB", {
-    timeZone: LONDON, year: "numeric", month: "2-digit", day: "2-digit",
-    hour: "2-digit", minute: "2-digit", hourCycle: "h23",
-  }).formatToParts(date);
-  const get = (type) => parts.find((part) => part.type === type).value;
-  return { year: get("year"), month: get("month"), day: get("day"), hour: get("hour"), minute: get("minute") };
-}
-
-// Today's date in London, "YYYY-MM-DD".
-export function londonToday() {
-  const p = londonParts(new Date());
-  return `${p.year}-${p.month}-${p.day}`;
-}
-
-// "2026-03-28" + 3 days -> "2026-03-31" (calendar arithmetic, no time zone involved).
-export function addDays(isoDate, days) {
-  const date = new Date(`${isoDate}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-}
-
-// A UTC instant as the value of a datetime-local input in London time: "2026-03-28T22:00".
-// The API reads such text as London local time.
-export function toLocalInput(iso) {
-  if (!iso) return "";
-  const p = londonParts(new Date(iso));
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
-}
-
-// The London date of an instant: "2026-03-28".
-export function londonDate(iso) {
-  return toLocalInput(iso).slice(0, 10);
-}
-
-// "Sat 28 Mar 2026, 22:00" in London time.
-export function formatWhen(iso) {
-  if (!iso) return "";
-  return new Intl.DateTimeFormat("en-GB", {
-    timeZone: LONDON, weekday: "short", day: "numeric", month: "short", year: "numeric",
-    hour: "2-digit", minute: "2-digit", hourCycle: "h23",
-  }).format(new Date(iso));
-}
-
-// "22:00" in London time.
-export function formatClock(iso) {
-  return new Intl.DateTimeFormat("en-GB", {
-    timeZone: LONDON, hour: "2-digit", minute: "2-digit", hourCycle: "h23",
-  }).format(new Date(iso));
-}
-
-// "Saturday 28 March 2026" for a date "2026-03-28"; options as Intl's (e.g. {day, month}).
-export function formatDay(isoDate, options = { weekday: "long", day: "numeric", month: "long", year: "numeric" }) {
-  return new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", ...options })
-    .format(new Date(`${isoDate}T12:00:00Z`));
-}
-
-export function formatRange(startIso, endIso) {
-  return `${formatWhen(startIso)} to ${formatWhen(endIso)}`;
-}
+export {
+  LONDON, addDays, formatClock, formatDay, formatRange, formatWhen, londonDate, londonToday, toLocalInput,
+} from "/static/js/london.js";
+export { loadFailed } from "/static/js/api.js";
 
 // 630 -> "10 hours 30 minutes"
 export function formatMinutes(minutes) {
@@ -84,18 +25,10 @@ export function formatHours(hours) {
 
 // ---- words for the rota's values --------------------------------------------------------
 
-export const ROLE_NAMES = { primary: "Primary", backup: "Backup" };
-export const SOURCE_NAMES = {
-  manual: "Added by hand", rotation: "Rotation", cover: "Cover", swap: "Swap", import: "Imported",
-};
-export const CONFLICT_NAMES = {
-  overlap: "Overlapping shifts", no_valid_phone: "No valid phone", on_leave: "On leave",
-  inactive_worker: "Inactive worker",
-};
 export const LINE_NAMES = { professional: "Professionals", public: "Public" };
 
 export function roleTag(role) {
-  return h("strong", { class: role === "primary" ? "tag" : "tag tag--grey" }, ROLE_NAMES[role] || role);
+  return wordTag("on_call_role", role);
 }
 
 // A gap says what it is in words; the colour and the stripes only add to them.
@@ -197,10 +130,4 @@ export async function coordinatorOrReader() {
     if (note) note.hidden = false;
   }
   return coordinator;
-}
-
-// A message for a section whose list failed to load.
-export function loadFailed(container, error) {
-  const text = error && error.status === 403 ? "You do not have permission to see this." : (error && error.message) || "Could not load this.";
-  container.replaceChildren(h("p", { class: "warning-text" }, text));
 }

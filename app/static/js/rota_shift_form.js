@@ -1,8 +1,9 @@
 // The on-call shift form (templates/rota/_shift_form.html): add a shift, or edit one.
 // Used by the rota page and by the calendar, where clicking a slot fills it in.
 import { api, clearErrors } from "/static/js/api.js";
+import { word } from "/static/js/words.js";
 import {
-  ROLE_NAMES, fillWorkerSelect, formatRange, formatWhen, rotaWorkers, showBanner, showFieldErrors,
+  fillWorkerSelect, formatRange, formatWhen, rotaWorkers, showBanner, showFieldErrors,
   toLocalInput,
 } from "/static/js/rota_common.js";
 
@@ -72,7 +73,7 @@ export function setupShiftForm({ onSaved } = {}) {
     starts.disabled = shift.started;
     setNote(shift.started
       ? `This shift started at ${formatWhen(shift.starts_at)}. Its start cannot move; saving keeps the part already worked and a new shift from now carries your changes.`
-      : `${shift.worker.name}, ${ROLE_NAMES[shift.role].toLowerCase()}, ${formatRange(shift.starts_at, shift.ends_at)}.`);
+      : `${shift.worker.name}, ${word("on_call_role", shift.role).toLowerCase()}, ${formatRange(shift.starts_at, shift.ends_at)}.`);
     show();
   }
 
@@ -116,11 +117,11 @@ export function setupShiftForm({ onSaved } = {}) {
         if (body.ends_at !== toLocalInput(editing.ends_at)) changes.ends_at = body.ends_at;
         saved = await api.patch(`/api/rota/shifts/${editing.id}`, changes);
         message = saved.id === editing.id
-          ? `Shift ${saved.id} changed: ${saved.worker.name}, ${ROLE_NAMES[saved.role].toLowerCase()}, ${formatRange(saved.starts_at, saved.ends_at)}.`
-          : `Shift ${editing.id} had started, so it was ended now and kept as it was; shift ${saved.id} carries your changes from now: ${saved.worker.name}, ${ROLE_NAMES[saved.role].toLowerCase()}, ${formatRange(saved.starts_at, saved.ends_at)}.`;
+          ? `Shift ${saved.id} changed: ${saved.worker.name}, ${word("on_call_role", saved.role).toLowerCase()}, ${formatRange(saved.starts_at, saved.ends_at)}.`
+          : `Shift ${editing.id} had started, so it was ended now and kept as it was; shift ${saved.id} carries your changes from now: ${saved.worker.name}, ${word("on_call_role", saved.role).toLowerCase()}, ${formatRange(saved.starts_at, saved.ends_at)}.`;
       } else {
         saved = await api.post("/api/rota/shifts", body);
-        message = `Shift ${saved.id} added: ${saved.worker.name}, ${ROLE_NAMES[saved.role].toLowerCase()}, ${formatRange(saved.starts_at, saved.ends_at)} (${saved.hours} hours).`;
+        message = `Shift ${saved.id} added: ${saved.worker.name}, ${word("on_call_role", saved.role).toLowerCase()}, ${formatRange(saved.starts_at, saved.ends_at)} (${saved.hours} hours).`;
       }
       reset();
       showBanner(message);

@@ -1,7 +1,7 @@
 // User admin: the list, and creating a user with roles and a linked worker.
-import { ApiError, api, clearErrors, formatDateTime, h, showErrors, tag } from "/static/js/api.js";
+import { ApiError, api, clearErrors, formatDateTime, h, showErrors, staffWorkers, tag } from "/static/js/api.js";
+import { word } from "/static/js/words.js";
 
-const ROLE_NAMES = { worker: "Social worker", coordinator: "Coordinator", manager: "Manager", admin: "Administrator" };
 const form = document.getElementById("create-user-form");
 
 function fieldIdFor(loc) {
@@ -24,19 +24,15 @@ async function loadUsers() {
     h("tbody", {}, users.map((user) => h("tr", { dataset: { user: user.username } },
       h("td", {}, h("a", { href: `/admin/users/${user.id}` }, user.username)),
       h("td", {}, user.display_name),
-      h("td", {}, user.roles.map((role) => ROLE_NAMES[role] || role).join(", ")),
+      h("td", {}, user.roles.map((role) => word("staff_role", role)).join(", ")),
       h("td", {}, user.worker_name || "None"),
       h("td", {}, user.active ? tag("Active", "green") : tag("Deactivated", "grey")),
       h("td", {}, formatDateTime(user.created_at)))))));
 }
 
 async function loadWorkers() {
-  let workers;
-  try {
-    workers = await api.get("/api/workers");
-  } catch {
-    return;
-  }
+  const workers = await staffWorkers();
+  if (!workers) return;
   const select = document.getElementById("worker_id");
   for (const worker of workers.filter((w) => w.active)) {
     const label = worker.user_id ? `${worker.name} (already has an account)` : worker.name;

@@ -1,0 +1,1 @@
+"""Staff accounts: users, their roles, the worker a social worker is."""

@@ -1,0 +1,72 @@
+"""Staff account API shapes: XCreate / XUpdate / XRead, kept apart from the tables."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field, field_validator
+
+from app.accounts.service import USERNAME, check_password
+from app.auth import StaffRole
+
+
+def _password_ok(value: str | None) -> str | None:
+    return None if value is None else check_password(value)
+
+
+class UserCreate(BaseModel):
+    username: str = Field(pattern=USERNAME, description="Lower case, 3-64 characters.")
+    display_name: str = Field(min_length=1, max_length=120)
+    password: str = Field(description="At least 12 characters.")
+    roles: list[StaffRole] = Field(min_length=1)
+    worker_id: int | None = Field(None, description="The worker calls are routed to.")
+
+    _check_password = field_validator("password")(_password_ok)
+
+
+class UserUpdate(BaseModel):
+    display_name: str | None = Field(None, min_length=1, max_length=120)
+    password: str | None = None
+    roles: list[StaffRole] | None = Field(None, min_length=1)
+    worker_id: int | None = None
+    active: bool | None = None
+
+    _check_password = field_validator("password")(_password_ok)
+
+
+class UserRead(BaseModel):
+    id: int
+    username: str
+    display_name: str
+    roles: list[StaffRole]
+    worker_id: int | None
+    worker_name: str | None
+    active: bool
+    created_at: datetime
+
+
+class TokenCreate(BaseModel):
+    name: str = Field(min_length=1, max_length=80, description="What the token is for.")
+
+
+class TokenRead(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    user_id: int
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenIssued(TokenRead):
+    token: str = Field(description="Shown once; store it now.")
+
+
+class WorkerRead(BaseModel):
+    id: int
+    name: str
+    lines: list[str]
+    available: bool
+    active: bool
+    user_id: int | None

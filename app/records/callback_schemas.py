@@ -1,0 +1,47 @@
+"""Callback tasks as the API reads and completes them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from app.records.schemas import LineRef, WorkerRef
+
+
+class CallbackOutcome(StrEnum):
+    SPOKE_TO_CALLER = "spoke_to_caller"
+    LEFT_MESSAGE = "left_message"
+    NUMBER_UNOBTAINABLE = "number_unobtainable"
+    NOT_NEEDED = "not_needed"
+
+
+class CallbackRead(BaseModel):
+    id: int
+    record_id: int
+    line: LineRef
+    caller_number: str | None
+    reason: str
+    urgent: bool = Field(description="Left out of hours: call back first.")
+    recording_url: str | None
+    recording_seconds: int | None
+    status: str
+    claimed_by: WorkerRef | None
+    claimed_at: datetime | None
+    created_at: datetime
+    completed_at: datetime | None
+    resolution: str | None
+    outcome: str | None
+
+
+class CallbackPage(BaseModel):
+    items: list[CallbackRead]
+    total: int
+
+
+class CallbackComplete(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    resolution: str = Field(min_length=1, max_length=500, description="What happened.")
+    outcome: CallbackOutcome

@@ -1,0 +1,27 @@
+"""Web pages: record search, a conversation record, its audit trail.
+
+Like every page they hold no data: their scripts fetch it from /api/records, which decides
+who may see what. A page only receives the record's id from its URL.
+"""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from app.web.templating import render
+
+router = APIRouter()
+
+
+@router.get("/records")
+def record_search(request: Request) -> Response:
+    return render(request, "records.html")
+
+
+@router.get("/records/{record_id}")
+def record(request: Request, record_id: int) -> Response:
+    return render(request, "record.html", record_id=record_id)
+
+
+@router.get("/records/{record_id}/audit")
+def record_audit(request: Request, record_id: int) -> Response:
+    return render(request, "record_audit.html", record_id=record_id)

@@ -1,0 +1,1 @@
+"""The rota: on-call shifts, rotations, covers, swaps, leave, gaps and alerts, feeds."""

@@ -1,1 +1,0 @@
-"""Pydantic schemas of the JSON API, kept apart from the tables."""

@@ -1,1 +1,0 @@
-"""Services: the rules behind the /api routes, over a session the route owns."""

@@ -1,0 +1,1 @@
+"""Duty and on-call workers: who they are, which lines they answer, whether available."""
