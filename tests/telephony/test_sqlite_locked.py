@@ -25,7 +25,7 @@ def test_a_locked_sqlite_file_is_given_up_within_the_budget_and_replayed(
     add_worker(session_factory, "Ada", DUTY)
     with running_app(outage_settings(database_url, tmp_path / "state"), clock) as running:
         wait_until(snapshot_read(running.context), what="the snapshot")
-        holder = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=0)
+        holder = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=10)
         holder.execute("BEGIN EXCLUSIVE")  # another process writing, and not letting go
         try:
             call_sid = new_call_sid()
