@@ -148,7 +148,8 @@ async def _with_database(
         return _twiml(await context.guard.run_local(otherwise))
     except Exception as exc:  # the last resort must still answer
         log.exception("%s without the database failed (%s)", what, type(exc).__name__)
-        return _twiml(offline.without_anything(context, twilio.get("To"), greeting=False))
+        greeting = endpoint == "voice"  # a new caller hears the greeting first
+        return _twiml(offline.without_anything(context, twilio.get("To"), greeting=greeting))
 
 
 async def _acknowledge(
