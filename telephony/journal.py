@@ -86,6 +86,7 @@ class Journal:
         # and how many of them each call has.
         self._pending: dict[str, str] = {}
         self._calls: Counter[str] = Counter()
+        self._own: set[str] = set()  # written by this process, not yet applied
         self.seen([entry for path in self.files() for entry in read_file(path)])
 
     def files(self) -> list[Path]:
@@ -113,6 +114,7 @@ class Journal:
             write_all(fd, line)
             os.fsync(fd)
             self._add(entry)
+            self._own.add(entry.id)
         self._publish()
         log.warning("call %s: %s journaled (database not written)", entry.call_sid, kind)
         return entry
@@ -131,6 +133,15 @@ class Journal:
                 self._add(entry)
         self._publish()
 
+    def found(self, entries: list[Entry]) -> None:
+        """What the folder holds now: others' entries no longer there were applied by them."""
+        with self._lock:
+            present = {entry.id for entry in entries}
+            gone = {i for i in self._pending if i not in present and i not in self._own}
+            for entry in entries:
+                self._add(entry)
+        self.applied(gone)
+
     def _add(self, entry: Entry) -> None:
         if entry.id not in self._pending:
             self._pending[entry.id] = entry.call_sid
@@ -139,6 +150,7 @@ class Journal:
     def applied(self, entry_ids: set[str]) -> None:
         with self._lock:
             for entry_id in entry_ids:
+                self._own.discard(entry_id)
                 call_sid = self._pending.pop(entry_id, None)
                 if call_sid is not None:
                     self._calls[call_sid] -= 1

@@ -55,8 +55,10 @@ def replay(context: TelephonyContext, now: datetime) -> ReplayResult:
     entries: list[Entry] = []
     for path in journal.files():
         entries.extend(read_file(path))
-    journal.seen(entries)
-    entries.sort(key=lambda entry: entry.at)  # stable: one file's order is kept
+    journal.found(entries)
+    # By arrival; a call's start first among entries of the same instant. Stable: one
+    # file's order is kept.
+    entries.sort(key=lambda entry: (entry.at, entry.kind != "call_started"))
     result = ReplayResult()
     for entry in entries:
         try:

@@ -22,6 +22,7 @@ from typing import Annotated
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
 from telephony import calls, metrics, offline, plan_token, twiml
@@ -106,7 +107,8 @@ def _twiml(response: VoiceResponse) -> Response:
 
 def _said_why(what: str, twilio: TwilioRequest, exc: BaseException) -> None:
     # No personal data: the CallSid identifies the call; SQL parameters are hidden.
-    if isinstance(exc, DatabaseUnavailable | UnknownCall):
+    if isinstance(exc, DatabaseUnavailable | UnknownCall | SQLAlchemyError):
+        # The database away or refusing: expected in an outage, said without a traceback.
         log.warning(
             "%s for call %s: %s; going on without the database",
             what,
@@ -146,7 +148,8 @@ async def _with_database(
         return _twiml(await context.guard.run_local(otherwise))
     except Exception as exc:  # the last resort must still answer
         log.exception("%s without the database failed (%s)", what, type(exc).__name__)
-        return _twiml(offline.without_anything(context, twilio.get("To"), greeting=False))
+        greeting = endpoint == "voice"  # a new caller hears the greeting first
+        return _twiml(offline.without_anything(context, twilio.get("To"), greeting=greeting))
 
 
 async def _acknowledge(
