@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from app.api.routes import api_router
 from app.auth import SessionPolicy, document_permissions
 from app.errors import install_error_handler
+from app.input_guard import InputGuard
 from app.settings import Settings
 from app.web import web_router
 from models.db import make_engine, make_session_factory
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None, clock: Clock = system_clock) ->
     app.include_router(api_router)
     app.include_router(web_router)
     install_error_handler(app)
+    app.add_middleware(InputGuard)
     document_permissions(app)
 
     @app.get("/healthz", tags=["health"])

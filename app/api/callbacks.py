@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.api.deps import NowDep, SessionDep
 from app.auth import Principal, Role, require
 from app.errors import Conflict, Forbidden, NotFound
+from app.params import DbId
 from app.schemas.callbacks import CallbackComplete, CallbackPage, CallbackRead
 from app.schemas.records import LineRef, WorkerRef
 from models import CallbackStatus, CallbackTask, ConversationRecord, Line, Worker
@@ -121,7 +122,9 @@ def _task(session: Session, task_id: int) -> CallbackTask:
 
 
 @router.post("/{task_id}/claim", response_model=CallbackRead)
-def claim_callback(task_id: int, principal: Doer, session: SessionDep, now: NowDep) -> CallbackRead:
+def claim_callback(
+    task_id: DbId, principal: Doer, session: SessionDep, now: NowDep
+) -> CallbackRead:
     """Take the task on. 409 when another worker has it or it is done."""
     worker_id = _worker_id(principal)
     # One atomic UPDATE: of two claims at once, exactly one finds the task still open.
@@ -182,7 +185,7 @@ def _give_record_to(
 
 @router.post("/{task_id}/complete", response_model=CallbackRead)
 def complete_callback(
-    task_id: int, body: CallbackComplete, principal: Doer, session: SessionDep, now: NowDep
+    task_id: DbId, body: CallbackComplete, principal: Doer, session: SessionDep, now: NowDep
 ) -> CallbackRead:
     """Say what happened. The worker who claimed it (an open task is claimed on the way)."""
     worker_id = _worker_id(principal)

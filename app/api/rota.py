@@ -22,6 +22,7 @@ from app.api.deps import NowDep, SessionDep
 from app.auth import Principal, Role, public, require
 from app.errors import AppError, Conflict, Forbidden, Invalid, NotFound
 from app.notify import Notifier, gap_message, notifier_from_settings
+from app.params import Day, DbId
 from app.schemas.rota import (
     AlertsRead,
     ApplyRead,
@@ -196,9 +197,9 @@ def list_shifts(
     session: SessionDep,
     now: NowDep,
     _: Reader,
-    from_: Annotated[date | None, Query(alias="from")] = None,
-    to: date | None = None,
-    worker_id: int | None = None,
+    from_: Annotated[Day | None, Query(alias="from")] = None,
+    to: Day | None = None,
+    worker_id: DbId | None = None,
     role: OnCallRole | None = None,
 ) -> list[ShiftRead]:
     first, last = _date_range(from_, to, now)
@@ -209,7 +210,7 @@ def list_shifts(
 
 
 @router.get("/shifts/{shift_id}", response_model=ShiftRead)
-def get_shift(shift_id: int, session: SessionDep, now: NowDep, _: Reader) -> ShiftRead:
+def get_shift(shift_id: DbId, session: SessionDep, now: NowDep, _: Reader) -> ShiftRead:
     with _rules():
         return ShiftRead.of(rq.get_shift(session, shift_id), now)
 
@@ -248,7 +249,7 @@ def create_shift(
 
 @router.patch("/shifts/{shift_id}", response_model=ShiftRead)
 def update_shift(
-    shift_id: int,
+    shift_id: DbId,
     body: ShiftUpdate,
     request: Request,
     background: BackgroundTasks,
@@ -296,7 +297,7 @@ def update_shift(
 
 @router.delete("/shifts/{shift_id}", response_model=DeleteShiftRead)
 def delete_shift(
-    shift_id: int,
+    shift_id: DbId,
     request: Request,
     background: BackgroundTasks,
     session: SessionDep,
@@ -346,7 +347,7 @@ def list_rotations(session: SessionDep, _: Reader) -> list[RotationRead]:
 
 
 @router.get("/rotations/{rotation_id}", response_model=RotationRead)
-def get_rotation(rotation_id: int, session: SessionDep, _: Reader) -> RotationRead:
+def get_rotation(rotation_id: DbId, session: SessionDep, _: Reader) -> RotationRead:
     with _rules():
         return RotationRead.of(rq.get_rotation(session, rotation_id))
 
@@ -381,7 +382,7 @@ def create_rotation(
 
 @router.patch("/rotations/{rotation_id}", response_model=RotationRead)
 def update_rotation(
-    rotation_id: int,
+    rotation_id: DbId,
     body: RotationUpdate,
     session: SessionDep,
     now: NowDep,
@@ -417,7 +418,7 @@ def update_rotation(
 
 @router.delete("/rotations/{rotation_id}", response_model=RotationDeleteRead)
 def delete_rotation(
-    rotation_id: int,
+    rotation_id: DbId,
     request: Request,
     background: BackgroundTasks,
     session: SessionDep,
@@ -445,7 +446,7 @@ def delete_rotation(
 
 @router.post("/rotations/{rotation_id}/apply", response_model=ApplyRead)
 def apply_rotation(
-    rotation_id: int,
+    rotation_id: DbId,
     body: ApplyRequest,
     request: Request,
     background: BackgroundTasks,
@@ -491,8 +492,8 @@ def list_covers(
     session: SessionDep,
     now: NowDep,
     _: Reader,
-    from_: Annotated[date | None, Query(alias="from")] = None,
-    to: date | None = None,
+    from_: Annotated[Day | None, Query(alias="from")] = None,
+    to: Day | None = None,
 ) -> list[CoverRead]:
     first, last = _date_range(from_, to, now)
     start, end = local_dates_range(first, last)
@@ -662,7 +663,7 @@ def _decide(
 
 @router.post("/swaps/{swap_id}/accept", response_model=SwapRead)
 def accept_swap(
-    swap_id: int,
+    swap_id: DbId,
     request: Request,
     background: BackgroundTasks,
     session: SessionDep,
@@ -678,7 +679,7 @@ def accept_swap(
 
 @router.post("/swaps/{swap_id}/decline", response_model=SwapRead)
 def decline_swap(
-    swap_id: int,
+    swap_id: DbId,
     request: Request,
     background: BackgroundTasks,
     session: SessionDep,
@@ -690,7 +691,7 @@ def decline_swap(
 
 @router.post("/swaps/{swap_id}/cancel", response_model=SwapRead)
 def cancel_swap(
-    swap_id: int,
+    swap_id: DbId,
     request: Request,
     background: BackgroundTasks,
     session: SessionDep,
@@ -704,7 +705,7 @@ def cancel_swap(
 
 
 @router.get("/leave", response_model=list[LeaveRead])
-def list_leave(session: SessionDep, _: Reader, worker_id: int | None = None) -> list[LeaveRead]:
+def list_leave(session: SessionDep, _: Reader, worker_id: DbId | None = None) -> list[LeaveRead]:
     return [LeaveRead.of(x) for x in rq.list_leave(session, worker_id)]
 
 
@@ -740,7 +741,7 @@ def add_leave(
 
 @router.delete("/leave/{leave_id}", status_code=204)
 def delete_leave(
-    leave_id: int, session: SessionDep, now: NowDep, principal: Coordinator
+    leave_id: DbId, session: SessionDep, now: NowDep, principal: Coordinator
 ) -> Response:
     with _rules():
         leave = rq.delete_leave(session, leave_id)
@@ -840,7 +841,7 @@ def calendar(
     now: NowDep,
     _: Reader,
     view: Annotated[str, Query(pattern="^(week|month)$")] = "week",
-    date_: Annotated[date | None, Query(alias="date")] = None,
+    date_: Annotated[Day | None, Query(alias="date")] = None,
     line: str = "professional",
 ) -> CalendarRead:
     lines = {x.key: x for x in queries.routing_lines(session)}
@@ -896,8 +897,8 @@ def export_shifts(
     session: SessionDep,
     now: NowDep,
     _: Reader,
-    from_: Annotated[date | None, Query(alias="from")] = None,
-    to: date | None = None,
+    from_: Annotated[Day | None, Query(alias="from")] = None,
+    to: Day | None = None,
 ) -> Response:
     first, last = _date_range(from_, to, now)
     start, end = local_dates_range(first, last)
@@ -1002,7 +1003,7 @@ def create_feed(
 
 
 @router.delete("/feeds/{feed_id}", response_model=FeedRead)
-def revoke_feed(feed_id: int, session: SessionDep, now: NowDep, principal: FeedAdmin) -> FeedRead:
+def revoke_feed(feed_id: DbId, session: SessionDep, now: NowDep, principal: FeedAdmin) -> FeedRead:
     feed = session.get(CalendarFeed, feed_id)
     if feed is None:
         raise NotFound(f"no calendar feed {feed_id}")

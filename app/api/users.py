@@ -15,6 +15,7 @@ from app.accounts import USERNAME, check_password, check_worker_link
 from app.api.deps import NowDep, SessionDep
 from app.auth import Principal, Role, hash_password, issue_token, require
 from app.errors import Conflict, NotFound
+from app.params import DbId
 from models import ApiToken, User, WebSession, Worker
 from models.audit import audit, changes_between
 
@@ -32,7 +33,7 @@ class UserCreate(BaseModel):
     display_name: str = Field(min_length=1, max_length=120)
     password: str = Field(description="At least 12 characters.")
     roles: list[Role] = Field(min_length=1)
-    worker_id: int | None = Field(None, description="The worker calls are routed to.")
+    worker_id: DbId | None = Field(None, description="The worker calls are routed to.")
 
     _check_password = field_validator("password")(_password_ok)
 
@@ -41,7 +42,7 @@ class UserUpdate(BaseModel):
     display_name: str | None = Field(None, min_length=1, max_length=120)
     password: str | None = None
     roles: list[Role] | None = Field(None, min_length=1)
-    worker_id: int | None = None
+    worker_id: DbId | None = None
     active: bool | None = None
 
     _check_password = field_validator("password")(_password_ok)
@@ -149,14 +150,14 @@ def create_user(body: UserCreate, admin: Admin, session: SessionDep, now: NowDep
 
 
 @router.get("/users/{user_id}", response_model=UserRead)
-def read_user(user_id: int, admin: Admin, session: SessionDep) -> UserRead:
+def read_user(user_id: DbId, admin: Admin, session: SessionDep) -> UserRead:
     """One staff account."""
     return _read(_user(session, user_id))
 
 
 @router.patch("/users/{user_id}", response_model=UserRead)
 def update_user(
-    user_id: int, body: UserUpdate, admin: Admin, session: SessionDep, now: NowDep
+    user_id: DbId, body: UserUpdate, admin: Admin, session: SessionDep, now: NowDep
 ) -> UserRead:
     """Change an account: name, roles, linked worker, active, password (fields sent only)."""
     user = _user(session, user_id)
@@ -197,7 +198,7 @@ def update_user(
 
 
 @router.get("/users/{user_id}/tokens", response_model=list[TokenRead])
-def list_tokens(user_id: int, admin: Admin, session: SessionDep) -> list[TokenRead]:
+def list_tokens(user_id: DbId, admin: Admin, session: SessionDep) -> list[TokenRead]:
     """The API tokens issued for an account, revoked ones included."""
     _user(session, user_id)
     tokens = session.scalars(
@@ -208,7 +209,7 @@ def list_tokens(user_id: int, admin: Admin, session: SessionDep) -> list[TokenRe
 
 @router.post("/users/{user_id}/tokens", response_model=TokenIssued, status_code=201)
 def create_token(
-    user_id: int, body: TokenCreate, admin: Admin, session: SessionDep, now: NowDep
+    user_id: DbId, body: TokenCreate, admin: Admin, session: SessionDep, now: NowDep
 ) -> TokenIssued:
     """Issue a bearer token that acts as this account. The secret is shown only now."""
     user = _user(session, user_id)
@@ -228,7 +229,7 @@ def create_token(
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: int, admin: Admin, session: SessionDep, now: NowDep) -> Response:
+def revoke_token(token_id: DbId, admin: Admin, session: SessionDep, now: NowDep) -> Response:
     """Revoke a token: it stops working at once, everywhere."""
     token = session.get(ApiToken, token_id)
     if token is None:

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from app.params import DbId
 from routing import normalise_number
 
 SHORT = 120
@@ -514,4 +515,4 @@ class PreviousContacts(BaseModel):
 class RecordAssign(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    worker_id: int
+    worker_id: DbId

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from app.params import Day, DbId
 from app.services.rota_io import BadTime, local_text, parse_time, utc_text
 from models.rota import CalendarFeed, Cover, Rotation, SwapRequest, WorkerLeave
 from models.tables import OnCallShift, Worker
@@ -37,14 +38,14 @@ class _In(BaseModel):
 
 
 class ShiftCreate(_In):
-    worker_id: int
+    worker_id: DbId
     role: RoleName
     starts_at: LocalTime
     ends_at: LocalTime
 
 
 class ShiftUpdate(_In):
-    worker_id: int | None = None
+    worker_id: DbId | None = None
     role: RoleName | None = None
     starts_at: LocalTime | None = None
     ends_at: LocalTime | None = None
@@ -52,30 +53,30 @@ class ShiftUpdate(_In):
 
 class RotationCreate(_In):
     name: str = Field(min_length=1, max_length=120)
-    worker_ids: list[int] = Field(min_length=1)
+    worker_ids: list[DbId] = Field(min_length=1)
     handover_time: time = time(9)
     period: Literal["daily", "weekly"] = "weekly"
     backup_offset: int = Field(default=1, ge=1)
-    anchor_date: date | None = None
+    anchor_date: Day | None = None
 
 
 class RotationUpdate(_In):
     name: str | None = Field(default=None, min_length=1, max_length=120)
-    worker_ids: list[int] | None = Field(default=None, min_length=1)
+    worker_ids: list[DbId] | None = Field(default=None, min_length=1)
     handover_time: time | None = None
     period: Literal["daily", "weekly"] | None = None
     backup_offset: int | None = Field(default=None, ge=1)
-    anchor_date: date | None = None
+    anchor_date: Day | None = None
 
 
 class ApplyRequest(_In):
-    from_date: date
-    to_date: date
+    from_date: Day
+    to_date: Day
 
 
 class CoverCreate(_In):
-    covering_worker_id: int
-    covered_worker_id: int
+    covering_worker_id: DbId
+    covered_worker_id: DbId
     starts_at: LocalTime
     ends_at: LocalTime
     role: RoleName | None = None
@@ -83,24 +84,24 @@ class CoverCreate(_In):
 
 
 class SwapCreate(_In):
-    shift_id: int
-    with_worker_id: int | None = None
+    shift_id: DbId
+    with_worker_id: DbId | None = None
     note: str = Field(default="", max_length=200)
 
 
 class SwapAccept(_In):
-    worker_id: int | None = None
+    worker_id: DbId | None = None
 
 
 class LeaveCreate(_In):
-    worker_id: int
+    worker_id: DbId
     starts_at: LocalTime
     ends_at: LocalTime
     reason: str = Field(default="", max_length=200)
 
 
 class FeedCreate(_In):
-    worker_id: int | None = None
+    worker_id: DbId | None = None
 
 
 class ImportRequest(_In):

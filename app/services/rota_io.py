@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from app.params import FIRST_DAY, LAST_DAY
 from models import queries
 from models.tables import OnCallShift
 from routing import LONDON, Role
@@ -43,6 +44,9 @@ def parse_time(text: str) -> datetime:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
         raise BadTime("not an ISO date and time (e.g. 2026-03-28T22:00)") from None
+    if not FIRST_DAY <= value.date() <= LAST_DAY:
+        # Checked first: converting a time near year 1 or 9999 overflows.
+        raise BadTime("give a time from 1 Jan 2000 to 31 Dec 2100")
     if value.tzinfo is not None:
         if value.utcoffset() is None:
             raise BadTime("not a usable time zone")
