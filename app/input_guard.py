@@ -64,11 +64,12 @@ def json_holds_unstorable_text(body: bytes) -> bool:
     return False
 
 
-def _is_json(scope: Scope) -> bool:
+def _may_be_json(scope: Scope) -> bool:
+    """FastAPI reads a body as JSON when it says so, and when it names no type at all."""
     for name, value in scope.get("headers", ()):
         if name == b"content-type":
             return b"json" in value.lower()
-    return False
+    return scope.get("method") not in ("GET", "HEAD")
 
 
 async def _refuse(error: AppError, scope: Scope, receive: Receive, send: Send) -> None:
@@ -106,7 +107,7 @@ class InputGuard:
         ):
             await _refuse(BAD_ADDRESS, scope, receive, send)
             return
-        if _is_json(scope):
+        if _may_be_json(scope):
             body, messages = await _read_body(receive)
             if json_holds_unstorable_text(body):
                 await _refuse(BAD_BODY, scope, receive, send)

@@ -117,11 +117,10 @@ def test_a_far_time_in_a_body_is_refused(api: ApiClient, starts_at: str) -> None
 )
 def test_unstorable_text_in_a_body_is_a_400_and_nothing_changes(api: ApiClient, raw: bytes) -> None:
     admin = api.sign_in_as("admin")
-    response = api.patch(
-        f"/api/users/{admin.user_id}", content=raw, headers={"Content-Type": "application/json"}
-    )
-    assert response.status_code == 400, response.text
-    assert "NUL" in response.json()["detail"]
+    for headers in ({"Content-Type": "application/json"}, {}):
+        response = api.patch(f"/api/users/{admin.user_id}", content=raw, headers=headers)
+        assert response.status_code == 400, response.text
+        assert "NUL" in response.json()["detail"]
     with api.session() as session:
         name = session.scalar(select(User.display_name).where(User.id == admin.user_id))
     assert name == admin.username.title()

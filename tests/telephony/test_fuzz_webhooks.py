@@ -89,7 +89,7 @@ def _values(text: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 # Form values: any text Twilio could send. Not NUL: no phone network or Twilio field carries
 # one, and PostgreSQL cannot store it (what a callback does when its write fails is the
 # failure path's business). Query values: anything at all; they come from URLs we signed.
-_form_text = st.text(st.characters(exclude_characters="\x00"), max_size=60)
+_form_text = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), max_size=60)
 # Twilio's requests always carry its account: never an empty (and so untyped) body.
 _form = st.dictionaries(
     st.one_of(st.sampled_from(FIELDS), _form_text.filter(bool).map(lambda k: k[:12])),
