@@ -44,8 +44,9 @@ MAX_EXAMPLES = int(os.environ.get("DUTYLINE_FUZZ_EXAMPLES", "6"))
 # that SQLite would store. DUTYLINE_FUZZ_ENGINE=sqlite runs the same on SQLite by hand.
 ENGINE = os.environ.get("DUTYLINE_FUZZ_ENGINE", "postgresql")
 CHECKS = [not_a_server_error, content_type_conformance, response_schema_conformance]
-# An event stream never ends by itself: keep what arrives in this long, then hang up.
-STREAM_SECONDS = 0.2
+# An event stream never ends by itself: keep what arrives in this long, then hang up. Long
+# enough for the stream to start on a busy machine (else the read times out, unanswered).
+STREAM_SECONDS = 2.0
 REQUEST_SECONDS = 10.0
 
 # The schema comes from an app that is never started: building it needs no database.
