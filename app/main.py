@@ -19,6 +19,7 @@ from app import metrics
 from app.api.errors import install_error_handler
 from app.api.routes import api_router
 from app.auth import SessionPolicy, document_permissions
+from app.input_guard import InputGuard
 from app.logs import start_logging, stop_logging
 from app.settings import Settings
 from app.web import web_router
@@ -154,6 +155,7 @@ def create_app(
     app.include_router(api_router)
     app.include_router(web_router)
     install_error_handler(app)
+    app.add_middleware(InputGuard)
     document_permissions(app)
 
     @app.get("/healthz", tags=["health"])

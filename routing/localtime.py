@@ -10,7 +10,7 @@ The one rule for the clock changes, used by the CLI, the API and CSV import alik
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from routing.hours import LONDON
 
@@ -19,12 +19,21 @@ class LocalTimeError(ValueError):
     """A time that cannot be read; the message says why and holds no personal data."""
 
 
+# The days the service can plan for and report on: any later or earlier is a typing slip,
+# and near year 1 or 9999 the arithmetic of time zones overflows.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
+
 def parse_local_time(text: str) -> datetime:
     """`text` as an aware UTC datetime, by the rule above."""
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
         raise LocalTimeError("not an ISO date and time (e.g. 2026-03-28T22:00)") from None
+    if not FIRST_DAY <= value.date() <= LAST_DAY:
+        # Checked first: converting a time near year 1 or 9999 overflows.
+        raise LocalTimeError("give a time from 1 Jan 2000 to 31 Dec 2100")
     if value.tzinfo is not None:
         if value.utcoffset() is None:
             raise LocalTimeError("not a usable time zone")

@@ -49,9 +49,11 @@ class TwilioRequest:
         return self.params.get(name, "")[:MAX_FIELD_CHARS]
 
     def number(self, name: str) -> int | None:
-        """A small whole number from the query or the form, or None if absent or bad."""
+        """A small whole number from the query or the form, or None if absent or bad.
+
+        ASCII digits only: ``str.isdigit`` also takes '²' and other digits ``int`` refuses."""
         raw = self.query.get(name, self.params.get(name, ""))
-        return int(raw) if raw.isdigit() and len(raw) <= 6 else None
+        return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 6 else None
 
     @property
     def incoming(self) -> IncomingCall:

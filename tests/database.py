@@ -16,6 +16,7 @@ import itertools
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -107,3 +108,30 @@ def engine(database_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return make_session_factory(engine)
+
+
+@contextmanager
+def module_database(
+    request: pytest.FixtureRequest, kind: str, copy_of: str | None = None
+) -> Iterator[str]:
+    """A fresh database like ``database_url``'s, for a fixture of wider scope: migrated, or a
+    copy of the database at ``copy_of`` (which must have no open connections)."""
+    if kind == "sqlite":
+        path = request.getfixturevalue("tmp_path_factory").mktemp("db") / "dutyline.db"
+        source = make_url(copy_of).database if copy_of else None
+        shutil.copy(source or request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    template = (
+        make_url(copy_of).database if copy_of else request.getfixturevalue("postgres_template")
+    )
+    name = f"dutyline_m_{os.getpid()}_{next(_counter)}"
+    admin = _admin_engine()
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -19,6 +19,7 @@ from app.accounts.schemas import (
 )
 from app.api.deps import NowDep, SessionDep
 from app.auth import Principal, StaffRole, require
+from app.params import DbId
 from models import ApiToken, User, Worker
 
 router = APIRouter(tags=["users"])
@@ -66,14 +67,14 @@ def create_user(body: UserCreate, admin: Admin, session: SessionDep, now: NowDep
 
 
 @router.get("/users/{user_id}", response_model=UserRead)
-def read_user(user_id: int, admin: Admin, session: SessionDep) -> UserRead:
+def read_user(user_id: DbId, admin: Admin, session: SessionDep) -> UserRead:
     """One staff account."""
     return _read(accounts.get_user(session, user_id))
 
 
 @router.patch("/users/{user_id}", response_model=UserRead)
 def update_user(
-    user_id: int, body: UserUpdate, admin: Admin, session: SessionDep, now: NowDep
+    user_id: DbId, body: UserUpdate, admin: Admin, session: SessionDep, now: NowDep
 ) -> UserRead:
     """Change an account: name, roles, linked worker, active, password (fields sent only)."""
     wanted = accounts.UserChanges(
@@ -89,7 +90,7 @@ def update_user(
 
 
 @router.get("/users/{user_id}/tokens", response_model=list[TokenRead])
-def list_tokens(user_id: int, admin: Admin, session: SessionDep) -> list[TokenRead]:
+def list_tokens(user_id: DbId, admin: Admin, session: SessionDep) -> list[TokenRead]:
     """The API tokens issued for an account, revoked ones included."""
     accounts.get_user(session, user_id)
     tokens = session.scalars(
@@ -100,7 +101,7 @@ def list_tokens(user_id: int, admin: Admin, session: SessionDep) -> list[TokenRe
 
 @router.post("/users/{user_id}/tokens", response_model=TokenIssued, status_code=201)
 def create_token(
-    user_id: int, body: TokenCreate, admin: Admin, session: SessionDep, now: NowDep
+    user_id: DbId, body: TokenCreate, admin: Admin, session: SessionDep, now: NowDep
 ) -> TokenIssued:
     """Issue a bearer token that acts as this account. The secret is shown only now."""
     token, secret = accounts.issue_token_for(
@@ -110,7 +111,7 @@ def create_token(
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: int, admin: Admin, session: SessionDep, now: NowDep) -> Response:
+def revoke_token(token_id: DbId, admin: Admin, session: SessionDep, now: NowDep) -> Response:
     """Revoke a token: it stops working at once, everywhere."""
     accounts.revoke_token(session, token_id, actor_user_id=admin.user_id, now=now)
     return Response(status_code=204)

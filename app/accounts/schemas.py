@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from app.accounts.service import USERNAME, check_password
 from app.auth import StaffRole
+from app.params import DbId
 
 
 def _password_ok(value: str | None) -> str | None:
@@ -19,7 +20,7 @@ class UserCreate(BaseModel):
     display_name: str = Field(min_length=1, max_length=120)
     password: str = Field(description="At least 12 characters.")
     roles: list[StaffRole] = Field(min_length=1)
-    worker_id: int | None = Field(None, description="The worker calls are routed to.")
+    worker_id: DbId | None = Field(None, description="The worker calls are routed to.")
 
     _check_password = field_validator("password")(_password_ok)
 
@@ -28,7 +29,7 @@ class UserUpdate(BaseModel):
     display_name: str | None = Field(None, min_length=1, max_length=120)
     password: str | None = None
     roles: list[StaffRole] | None = Field(None, min_length=1)
-    worker_id: int | None = None
+    worker_id: DbId | None = None
     active: bool | None = None
 
     _check_password = field_validator("password")(_password_ok)
@@ -39,7 +40,7 @@ class UserRead(BaseModel):
     username: str
     display_name: str
     roles: list[StaffRole]
-    worker_id: int | None
+    worker_id: DbId | None
     worker_name: str | None
     active: bool
     created_at: datetime
@@ -53,7 +54,7 @@ class TokenRead(BaseModel):
     id: int
     name: str
     prefix: str
-    user_id: int
+    user_id: DbId
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
@@ -69,4 +70,4 @@ class WorkerRead(BaseModel):
     lines: list[str]
     available: bool
     active: bool
-    user_id: int | None
+    user_id: DbId | None

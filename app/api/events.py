@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.api.deps import SessionDep
 from app.auth import Principal, StaffRole, require
 from app.errors import NotLinked
+from app.params import id_from_text
 from models import worker_lines
 from models.events import events_for, latest_event_id
 
@@ -80,7 +81,7 @@ def stream_events(
         raise NotLinked()
     last = request.headers.get("last-event-id", "")
     # Without Last-Event-ID, from now on: what happened before, the page has read already.
-    after = int(last) if last.isdigit() else latest_event_id(session)
+    after = id_from_text(last) or latest_event_id(session)
     poll = _poller(request.app.state.session_factory, principal.worker_id, after)
 
     async def stream() -> AsyncIterator[str]:

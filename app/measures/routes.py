@@ -12,7 +12,6 @@ import csv
 import io
 import json
 from collections.abc import AsyncIterator, Callable
-from datetime import date
 from typing import Annotated
 
 from anyio import to_thread
@@ -25,6 +24,7 @@ from app.auth import Principal, StaffRole, require
 from app.measures import annex_a, service, wallboard
 from app.measures.schemas import DayFigures, LineFilter, Load, MeasuresRead, PeriodFilter, Wallboard
 from app.measures.words import OUTCOME_NAMES
+from app.params import Day
 
 router = APIRouter(tags=["measures"])
 
@@ -33,8 +33,8 @@ LoadReader = Annotated[Principal, Depends(require(StaffRole.MANAGER, StaffRole.C
 DutyRoom = Annotated[
     Principal, Depends(require(StaffRole.MANAGER, StaffRole.COORDINATOR, StaffRole.WORKER))
 ]
-First = Annotated[date | None, Query(alias="from", description="First London day, YYYY-MM-DD.")]
-Last = Annotated[date | None, Query(alias="to", description="Last London day, included.")]
+First = Annotated[Day | None, Query(alias="from", description="First London day, YYYY-MM-DD.")]
+Last = Annotated[Day | None, Query(alias="to", description="Last London day, included.")]
 LineQuery = Annotated[LineFilter | None, Query(description="One line; both when left out.")]
 PeriodQuery = Annotated[PeriodFilter | None, Query(description="In or out of hours; both.")]
 

@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.params import DbId
 from app.records.schemas import LineRef, WorkerRef
 
 
@@ -19,7 +20,7 @@ class CallbackOutcome(StrEnum):
 
 class CallbackRead(BaseModel):
     id: int
-    record_id: int
+    record_id: DbId
     line: LineRef
     caller_number: str | None
     reason: str

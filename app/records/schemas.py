@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
+from app.params import DbId
 from routing import normalise_number
 
 SHORT = 120
@@ -466,7 +467,7 @@ class RecordFlags(BaseModel):
 class AddendumRead(BaseModel):
     id: int
     at: datetime
-    author_user_id: int
+    author_user_id: DbId
     author_name: str
     text: str
 
@@ -484,7 +485,7 @@ class RecordRead(BaseModel):
     call: CallFacts
     assigned_worker: WorkerRef | None
     completed_at: datetime | None
-    completed_by_user_id: int | None
+    completed_by_user_id: DbId | None
     content: RecordContent
     versions: dict[str, int] = Field(
         description="Each section's version: send it back in RecordUpdate.versions."
@@ -516,7 +517,7 @@ class RecordPage(BaseModel):
 
 
 class PreviousContactRead(BaseModel):
-    record_id: int
+    record_id: DbId
     started_at: datetime
     line: LineRef
     status: str
@@ -534,4 +535,4 @@ class PreviousContacts(BaseModel):
 class RecordAssign(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    worker_id: int
+    worker_id: DbId

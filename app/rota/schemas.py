@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from app.params import Day, DbId
 from models.rota import CalendarFeed, Cover, Rotation, SwapRequest, WorkerLeave
 from models.tables import OnCallShift, Worker
 from routing.localtime import LocalTimeError, local_text, parse_local_time, utc_text
@@ -40,14 +41,14 @@ class _In(BaseModel):
 
 
 class ShiftCreate(_In):
-    worker_id: int
+    worker_id: DbId
     role: RoleName
     starts_at: LocalTime
     ends_at: LocalTime
 
 
 class ShiftUpdate(_In):
-    worker_id: int | None = None
+    worker_id: DbId | None = None
     role: RoleName | None = None
     starts_at: LocalTime | None = None
     ends_at: LocalTime | None = None
@@ -55,30 +56,30 @@ class ShiftUpdate(_In):
 
 class RotationCreate(_In):
     name: str = Field(min_length=1, max_length=120)
-    worker_ids: list[int] = Field(min_length=1)
+    worker_ids: list[DbId] = Field(min_length=1)
     handover_time: time = time(9)
     period: Literal["daily", "weekly"] = "weekly"
     backup_offset: int = Field(default=1, ge=1)
-    anchor_date: date | None = None
+    anchor_date: Day | None = None
 
 
 class RotationUpdate(_In):
     name: str | None = Field(default=None, min_length=1, max_length=120)
-    worker_ids: list[int] | None = Field(default=None, min_length=1)
+    worker_ids: list[DbId] | None = Field(default=None, min_length=1)
     handover_time: time | None = None
     period: Literal["daily", "weekly"] | None = None
     backup_offset: int | None = Field(default=None, ge=1)
-    anchor_date: date | None = None
+    anchor_date: Day | None = None
 
 
 class ApplyRequest(_In):
-    from_date: date
-    to_date: date
+    from_date: Day
+    to_date: Day
 
 
 class CoverCreate(_In):
-    covering_worker_id: int
-    covered_worker_id: int
+    covering_worker_id: DbId
+    covered_worker_id: DbId
     starts_at: LocalTime
     ends_at: LocalTime
     role: RoleName | None = None
@@ -86,24 +87,24 @@ class CoverCreate(_In):
 
 
 class SwapCreate(_In):
-    shift_id: int
-    with_worker_id: int | None = None
+    shift_id: DbId
+    with_worker_id: DbId | None = None
     note: str = Field(default="", max_length=200)
 
 
 class SwapAccept(_In):
-    worker_id: int | None = None
+    worker_id: DbId | None = None
 
 
 class LeaveCreate(_In):
-    worker_id: int
+    worker_id: DbId
     starts_at: LocalTime
     ends_at: LocalTime
     reason: str = Field(default="", max_length=200)
 
 
 class FeedCreate(_In):
-    worker_id: int | None = None
+    worker_id: DbId | None = None
 
 
 class ImportRequest(_In):
@@ -138,8 +139,8 @@ class ShiftRead(BaseModel):
     ends_local: str
     hours: float
     source: str
-    rotation_id: int | None
-    cover_id: int | None
+    rotation_id: DbId | None
+    cover_id: DbId | None
     started: bool
     finished: bool
 
@@ -170,12 +171,12 @@ class DeleteShiftRead(BaseModel):
 class RotationRead(BaseModel):
     id: int
     name: str
-    worker_ids: list[int]
+    worker_ids: list[DbId]
     members: list[WorkerRef]
     handover_time: str
     period: str
     backup_offset: int
-    anchor_date: date
+    anchor_date: Day
     created_at: str
 
     @classmethod
@@ -198,8 +199,8 @@ class ApplyRead(BaseModel):
     updated: int
     removed: int
     unchanged: int
-    from_date: date
-    to_date: date
+    from_date: Day
+    to_date: Day
 
 
 class RotationDeleteRead(BaseModel):
@@ -218,10 +219,10 @@ class CoverRead(BaseModel):
     ends_local: str
     reason: str
     created_at: str
-    shift_ids: list[int]
+    shift_ids: list[DbId]
 
     @classmethod
-    def of(cls, cover: Cover, shift_ids: list[int]) -> CoverRead:
+    def of(cls, cover: Cover, shift_ids: list[DbId]) -> CoverRead:
         return cls(
             id=cover.id,
             covering_worker=WorkerRef.of(cover.covering_worker),
@@ -240,12 +241,12 @@ class CoverRead(BaseModel):
 class SwapHistoryItem(BaseModel):
     at: str
     status: str
-    by_user_id: int | None
+    by_user_id: DbId | None
 
 
 class SwapRead(BaseModel):
     id: int
-    shift_id: int | None
+    shift_id: DbId | None
     shift: ShiftRead | None
     role: str
     starts_at: str
@@ -330,7 +331,7 @@ class GapRead(BaseModel):
 class ConflictRead(BaseModel):
     kind: str
     worker: WorkerRef
-    shift_ids: list[int]
+    shift_ids: list[DbId]
     starts_at: str
     ends_at: str
     starts_local: str
@@ -430,4 +431,4 @@ class ImportRefusal(BaseModel):
 class ImportRead(BaseModel):
     imported: int
     dry_run: bool
-    shift_ids: list[int]
+    shift_ids: list[DbId]

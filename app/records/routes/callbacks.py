@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.api.deps import NowDep, SessionDep
 from app.auth import Principal, StaffRole, require
 from app.errors import Conflict, NotFound, NotLinked
+from app.params import DbId
 from app.records.callback_schemas import CallbackComplete, CallbackPage, CallbackRead
 from app.records.schemas import LineRef, WorkerRef
 from app.records.service import audit_record
@@ -105,7 +106,7 @@ def list_callbacks(
     return CallbackPage(items=[_read(t, names) for t in tasks], total=total)
 
 
-def _task(session: Session, task_id: int) -> CallbackTask:
+def _task(session: Session, task_id: DbId) -> CallbackTask:
     task = session.get(CallbackTask, task_id)
     if task is None:
         raise NotFound("No such callback task")
@@ -113,7 +114,9 @@ def _task(session: Session, task_id: int) -> CallbackTask:
 
 
 @router.post("/{task_id}/claim", response_model=CallbackRead)
-def claim_callback(task_id: int, principal: Doer, session: SessionDep, now: NowDep) -> CallbackRead:
+def claim_callback(
+    task_id: DbId, principal: Doer, session: SessionDep, now: NowDep
+) -> CallbackRead:
     """Take the task on. 409 when another worker has it or it is done."""
     worker_id = _worker_id(principal)
     # One atomic UPDATE: of two claims at once, exactly one finds the task still open.
@@ -148,7 +151,7 @@ def claim_callback(task_id: int, principal: Doer, session: SessionDep, now: NowD
 
 
 def _give_record_to(
-    session: Session, principal: Principal, task: CallbackTask, worker_id: int, now: datetime
+    session: Session, principal: Principal, task: CallbackTask, worker_id: DbId, now: datetime
 ) -> None:
     """The call nobody answered is written up by whoever calls back."""
     record = session.get(
@@ -172,7 +175,7 @@ def _give_record_to(
 
 @router.post("/{task_id}/complete", response_model=CallbackRead)
 def complete_callback(
-    task_id: int, body: CallbackComplete, principal: Doer, session: SessionDep, now: NowDep
+    task_id: DbId, body: CallbackComplete, principal: Doer, session: SessionDep, now: NowDep
 ) -> CallbackRead:
     """Say what happened. The worker who claimed it (an open task is claimed on the way)."""
     worker_id = _worker_id(principal)

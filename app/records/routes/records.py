@@ -6,7 +6,7 @@ Every read and every change by a person leaves an audit event (models.audit).
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, status
@@ -16,6 +16,7 @@ from sqlalchemy import select
 from app.api.deps import NowDep, SessionDep
 from app.auth import Principal, StaffRole, require
 from app.errors import Conflict, Invalid
+from app.params import Day, DbId
 from app.records import queries, service
 from app.records.schemas import (
     AddendumCreate,
@@ -50,7 +51,7 @@ def list_records(
         bool, Query(alias="open", description="Only records not yet completed")
     ] = False,
     line: Annotated[str | None, Query(max_length=32, description="A line's key")] = None,
-    day: Annotated[date | None, Query(description="Started on this Europe/London date")] = None,
+    day: Annotated[Day | None, Query(description="Started on this Europe/London date")] = None,
     record_status: Annotated[RecordStatus | None, Query(alias="status")] = None,
     q: Annotated[
         str | None,
@@ -90,7 +91,7 @@ def list_records(
 
 
 @router.get("/{record_id}", response_model=RecordRead)
-def read_record(record_id: int, principal: Reader, session: SessionDep, now: NowDep) -> RecordRead:
+def read_record(record_id: DbId, principal: Reader, session: SessionDep, now: NowDep) -> RecordRead:
     """One record: the call's facts (read-only), what is written, flags, addenda."""
     record = service.get_record(session, record_id)
     service.audit_record(session, principal, "record.read", record.id, now)
@@ -99,7 +100,7 @@ def read_record(record_id: int, principal: Reader, session: SessionDep, now: Now
 
 @router.patch("/{record_id}", response_model=RecordRead)
 def update_record(
-    record_id: int, body: RecordUpdate, principal: Writer, session: SessionDep, now: NowDep
+    record_id: DbId, body: RecordUpdate, principal: Writer, session: SessionDep, now: NowDep
 ) -> RecordRead:
     """Save some sections, and within them only the fields sent. The worker the record is
     with, while it is open. 409 when a section changed since the version sent."""
@@ -114,7 +115,7 @@ def update_record(
 
 @router.post("/{record_id}/complete", response_model=RecordRead)
 def complete_record(
-    record_id: int, principal: Writer, session: SessionDep, now: NowDep
+    record_id: DbId, principal: Writer, session: SessionDep, now: NowDep
 ) -> RecordRead:
     """Complete and lock the record. 422 lists each field its outcome still needs, by loc
     ["record", section, field, ...]."""
@@ -130,7 +131,7 @@ def complete_record(
     "/{record_id}/addenda", response_model=AddendumRead, status_code=status.HTTP_201_CREATED
 )
 def add_addendum(
-    record_id: int, body: AddendumCreate, principal: Reader, session: SessionDep, now: NowDep
+    record_id: DbId, body: AddendumCreate, principal: Reader, session: SessionDep, now: NowDep
 ) -> AddendumRead:
     """Add a dated, signed note to a completed record (the worker it is with, or a manager).
     Nothing already written changes."""
@@ -155,7 +156,7 @@ def add_addendum(
 
 @router.get("/{record_id}/previous-contacts", response_model=PreviousContacts)
 def previous_contacts(
-    record_id: int, principal: Reader, session: SessionDep, now: NowDep
+    record_id: DbId, principal: Reader, session: SessionDep, now: NowDep
 ) -> PreviousContacts:
     """Records in the 12 months before this one about the same child (name and date of
     birth, or reference) and from the same caller number; the re-referral flag."""
@@ -175,7 +176,7 @@ def previous_contacts(
 
 @router.post("/{record_id}/assign", response_model=RecordRead)
 def assign_record(
-    record_id: int, body: RecordAssign, principal: Manager, session: SessionDep, now: NowDep
+    record_id: DbId, body: RecordAssign, principal: Manager, session: SessionDep, now: NowDep
 ) -> RecordRead:
     """Give an open record to another worker (managers). The worker is told live."""
     record = service.get_record(session, record_id, lock=True)
@@ -211,7 +212,7 @@ def assign_record(
 class AuditEventRead(BaseModel):
     id: int
     at: datetime
-    actor_user_id: int | None
+    actor_user_id: DbId | None
     action: str
     entity_type: str
     entity_id: str
@@ -221,7 +222,7 @@ class AuditEventRead(BaseModel):
 
 @router.get("/{record_id}/audit", response_model=list[AuditEventRead])
 def record_audit(
-    record_id: int, principal: Manager, session: SessionDep, now: NowDep
+    record_id: DbId, principal: Manager, session: SessionDep, now: NowDep
 ) -> list[AuditEventRead]:
     """Who read and changed the record, when, and what (old and new). Managers."""
     record = service.get_record(session, record_id)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from app.api.deps import NowDep, SessionDep
+from app.params import Day
 from app.rota import queries
 from app.rota.routes.deps import Reader
 from app.rota.schemas import CalendarRead
@@ -22,7 +22,7 @@ def calendar(
     now: NowDep,
     _: Reader,
     view: Annotated[str, Query(pattern="^(week|month)$")] = "week",
-    date_: Annotated[date | None, Query(alias="date")] = None,
+    date_: Annotated[Day | None, Query(alias="date")] = None,
     line: str = "professional",
 ) -> CalendarRead:
     day = date_ or now.astimezone(LONDON).date()

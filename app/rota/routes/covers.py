@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from app.api.deps import NowDep, SessionDep
 from app.auth import StaffRole
+from app.params import Day, DbId
 from app.rota import queries, swaps
 from app.rota.routes.deps import (
     CoordinatorChange,
@@ -31,8 +31,8 @@ def list_covers(
     session: SessionDep,
     now: NowDep,
     _: Reader,
-    from_: Annotated[date | None, Query(alias="from")] = None,
-    to: date | None = None,
+    from_: Annotated[Day | None, Query(alias="from")] = None,
+    to: Day | None = None,
 ) -> list[CoverRead]:
     start, end = local_dates_range(*date_range(from_, to, now))
     return [
@@ -81,7 +81,7 @@ def request_swap(body: SwapCreate, change: SwapChange, principal: SwapUser) -> S
 
 @router.post("/swaps/{swap_id}/accept", response_model=SwapRead)
 def accept_swap(
-    swap_id: int, change: SwapChange, principal: SwapUser, body: SwapAccept | None = None
+    swap_id: DbId, change: SwapChange, principal: SwapUser, body: SwapAccept | None = None
 ) -> SwapRead:
     worker_id = body.worker_id if body else None
     swap = swaps.decide_swap(change, asker(principal), swap_id, SwapStatus.ACCEPTED, worker_id)
@@ -89,12 +89,12 @@ def accept_swap(
 
 
 @router.post("/swaps/{swap_id}/decline", response_model=SwapRead)
-def decline_swap(swap_id: int, change: SwapChange, principal: SwapUser) -> SwapRead:
+def decline_swap(swap_id: DbId, change: SwapChange, principal: SwapUser) -> SwapRead:
     swap = swaps.decide_swap(change, asker(principal), swap_id, SwapStatus.DECLINED)
     return SwapRead.of(swap, change.now)
 
 
 @router.post("/swaps/{swap_id}/cancel", response_model=SwapRead)
-def cancel_swap(swap_id: int, change: SwapChange, principal: SwapUser) -> SwapRead:
+def cancel_swap(swap_id: DbId, change: SwapChange, principal: SwapUser) -> SwapRead:
     swap = swaps.decide_swap(change, asker(principal), swap_id, SwapStatus.CANCELLED)
     return SwapRead.of(swap, change.now)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
 from app.api.deps import NowDep, SessionDep
 from app.errors import Invalid
+from app.params import Day
 from app.rota import queries, service
 from app.rota.io import InvalidRows, export_csv, read_import
 from app.rota.routes.deps import CoordinatorChange, Reader, date_range
@@ -23,8 +23,8 @@ def export_shifts(
     session: SessionDep,
     now: NowDep,
     _: Reader,
-    from_: Annotated[date | None, Query(alias="from")] = None,
-    to: date | None = None,
+    from_: Annotated[Day | None, Query(alias="from")] = None,
+    to: Day | None = None,
 ) -> Response:
     first, last = date_range(from_, to, now)
     start, end = local_dates_range(first, last)

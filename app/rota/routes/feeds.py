@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response
 
 from app.api.deps import NowDep, SessionDep
 from app.auth import StaffRole, public
+from app.params import DbId
 from app.rota import feeds, queries
 from app.rota.io import build_calendar
 from app.rota.routes.deps import FeedAdmin, FeedAdminChange, FeedMaker, FeedMakerChange, asker
@@ -34,7 +35,7 @@ def create_feed(
 
 
 @router.delete("/feeds/{feed_id}", response_model=FeedRead)
-def revoke_feed(feed_id: int, change: FeedAdminChange) -> FeedRead:
+def revoke_feed(feed_id: DbId, change: FeedAdminChange) -> FeedRead:
     return FeedRead.of(feeds.revoke_feed(change, feed_id))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 
 from app.api.deps import SessionDep
+from app.params import DbId
 from app.rota import queries, service
 from app.rota.routes.deps import CoordinatorChange, Reader
 from app.rota.schemas import LeaveCreate, LeaveRead
@@ -13,7 +14,7 @@ router = APIRouter()
 
 
 @router.get("/leave", response_model=list[LeaveRead])
-def list_leave(session: SessionDep, _: Reader, worker_id: int | None = None) -> list[LeaveRead]:
+def list_leave(session: SessionDep, _: Reader, worker_id: DbId | None = None) -> list[LeaveRead]:
     return [LeaveRead.of(x) for x in queries.list_leave(session, worker_id)]
 
 
@@ -30,6 +31,6 @@ def add_leave(body: LeaveCreate, change: CoordinatorChange) -> LeaveRead:
 
 
 @router.delete("/leave/{leave_id}", status_code=204)
-def delete_leave(leave_id: int, change: CoordinatorChange) -> Response:
+def delete_leave(leave_id: DbId, change: CoordinatorChange) -> Response:
     service.delete_leave(change, leave_id)
     return Response(status_code=204)

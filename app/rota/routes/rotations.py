@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.api.deps import SessionDep
+from app.params import DbId
 from app.rota import queries, rotations
 from app.rota.rotations import RotationFields
 from app.rota.routes.deps import CoordinatorChange, Reader
@@ -27,7 +28,7 @@ def list_rotations(session: SessionDep, _: Reader) -> list[RotationRead]:
 
 
 @router.get("/rotations/{rotation_id}", response_model=RotationRead)
-def get_rotation(rotation_id: int, session: SessionDep, _: Reader) -> RotationRead:
+def get_rotation(rotation_id: DbId, session: SessionDep, _: Reader) -> RotationRead:
     return RotationRead.of(queries.get_rotation(session, rotation_id))
 
 
@@ -46,7 +47,7 @@ def create_rotation(body: RotationCreate, change: CoordinatorChange) -> Rotation
 
 @router.patch("/rotations/{rotation_id}", response_model=RotationRead)
 def update_rotation(
-    rotation_id: int, body: RotationUpdate, change: CoordinatorChange
+    rotation_id: DbId, body: RotationUpdate, change: CoordinatorChange
 ) -> RotationRead:
     rotation = queries.get_rotation(change.session, rotation_id)
     fields = RotationFields(
@@ -63,13 +64,13 @@ def update_rotation(
 
 
 @router.delete("/rotations/{rotation_id}", response_model=RotationDeleteRead)
-def delete_rotation(rotation_id: int, change: CoordinatorChange) -> RotationDeleteRead:
+def delete_rotation(rotation_id: DbId, change: CoordinatorChange) -> RotationDeleteRead:
     removed = rotations.delete_rotation(change, rotation_id)
     return RotationDeleteRead(deleted=True, shifts_removed=removed)
 
 
 @router.post("/rotations/{rotation_id}/apply", response_model=ApplyRead)
-def apply_rotation(rotation_id: int, body: ApplyRequest, change: CoordinatorChange) -> ApplyRead:
+def apply_rotation(rotation_id: DbId, body: ApplyRequest, change: CoordinatorChange) -> ApplyRead:
     result = rotations.apply_rotation(change, rotation_id, body.from_date, body.to_date)
     return ApplyRead(
         created=result.created,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from app.api.deps import NowDep, SessionDep
+from app.params import Day, DbId
 from app.rota import queries, service
 from app.rota.routes.deps import CoordinatorChange, Reader, date_range
 from app.rota.schemas import DeleteShiftRead, ShiftCreate, ShiftRead, ShiftUpdate
@@ -22,9 +22,9 @@ def list_shifts(
     session: SessionDep,
     now: NowDep,
     _: Reader,
-    from_: Annotated[date | None, Query(alias="from")] = None,
-    to: date | None = None,
-    worker_id: int | None = None,
+    from_: Annotated[Day | None, Query(alias="from")] = None,
+    to: Day | None = None,
+    worker_id: DbId | None = None,
     role: OnCallRole | None = None,
 ) -> list[ShiftRead]:
     start, end = local_dates_range(*date_range(from_, to, now))
@@ -33,7 +33,7 @@ def list_shifts(
 
 
 @router.get("/shifts/{shift_id}", response_model=ShiftRead)
-def get_shift(shift_id: int, session: SessionDep, now: NowDep, _: Reader) -> ShiftRead:
+def get_shift(shift_id: DbId, session: SessionDep, now: NowDep, _: Reader) -> ShiftRead:
     return ShiftRead.of(queries.get_shift(session, shift_id), now)
 
 
@@ -50,7 +50,7 @@ def create_shift(body: ShiftCreate, change: CoordinatorChange) -> ShiftRead:
 
 
 @router.patch("/shifts/{shift_id}", response_model=ShiftRead)
-def update_shift(shift_id: int, body: ShiftUpdate, change: CoordinatorChange) -> ShiftRead:
+def update_shift(shift_id: DbId, body: ShiftUpdate, change: CoordinatorChange) -> ShiftRead:
     result = service.update_shift(
         change,
         shift_id,
@@ -63,7 +63,7 @@ def update_shift(shift_id: int, body: ShiftUpdate, change: CoordinatorChange) ->
 
 
 @router.delete("/shifts/{shift_id}", response_model=DeleteShiftRead)
-def delete_shift(shift_id: int, change: CoordinatorChange) -> DeleteShiftRead:
+def delete_shift(shift_id: DbId, change: CoordinatorChange) -> DeleteShiftRead:
     ended = service.delete_shift(change, shift_id)
     return DeleteShiftRead(
         deleted=ended is None, ended=ShiftRead.of(ended, change.now) if ended else None
