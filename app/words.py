@@ -62,7 +62,11 @@ WORDS: dict[str, tuple[type[StrEnum], dict[str, tuple[str, str]]]] = {
     ),
     "callback_reason": (
         CallbackReason,
-        {"missed_call": ("Nobody answered", ""), "voicemail": ("Left a voicemail", "")},
+        {
+            "missed_call": ("Nobody answered", ""),
+            "voicemail": ("Left a voicemail", ""),
+            "end_unconfirmed": ("Call's end not confirmed: check on the caller", ""),
+        },
     ),
     "callback_outcome": (
         CallbackOutcome,

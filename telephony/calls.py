@@ -7,6 +7,9 @@ journals what could not be written; this module does the work and lets errors ri
 The ``apply_*`` functions change a conversation record within a session. Both the live
 webhooks and the journal's replay (telephony.replay) use them, with the time the request
 arrived, so a record replayed after an outage is the record the webhooks would have made.
+
+Longer than most modules on purpose: each request kind sits beside its ``apply_*`` twin,
+so the live path and its replay cannot drift apart.
 """
 
 from __future__ import annotations

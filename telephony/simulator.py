@@ -9,6 +9,9 @@ exercised locally.
 
 It is a teaching and smoke-testing tool: it follows the TwiML generically and is not a full
 emulation of Twilio (timing, media, queues and conferences are not simulated).
+
+Long because it plays every callback Twilio sends, in Twilio's order, in one place a reader
+can follow from top to bottom.
 """
 
 from __future__ import annotations

@@ -46,7 +46,9 @@ class TwilioRequest:
     context: TelephonyContext
 
     def get(self, name: str) -> str:
-        return self.params.get(name, "")[:MAX_FIELD_CHARS]
+        # Twilio never sends a NUL; one could not be stored (PostgreSQL text refuses it), and
+        # a callback that can never be stored would sit in the journal for good.
+        return self.params.get(name, "")[:MAX_FIELD_CHARS].replace("\x00", "")
 
     def number(self, name: str) -> int | None:
         """A small whole number from the query or the form, or None if absent or bad.

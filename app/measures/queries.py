@@ -3,6 +3,9 @@
 Every query takes the same ``Scope`` (a stretch of time, a line or both, in hours, out
 of hours or both) and a grouping: the whole stretch, each London day, or each line. Rows
 come back as ``{group: {figure: value}}``.
+
+Long because each measure's SQL sits beside the definition it implements (the page
+/insight/measures quotes them): one place to check a figure against its meaning.
 """
 
 from __future__ import annotations
