@@ -20,7 +20,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     DUTYLINE_DATABASE_URL=sqlite:////var/lib/dutyline/dutyline.db \
     DUTYLINE_STATE_DIR=/var/lib/dutyline/state
-RUN useradd --system --uid 10001 --home-dir /var/lib/dutyline --create-home dutyline
+RUN useradd --system --uid 10001 --home-dir /var/lib/dutyline --create-home dutyline \
+    && install -d -o dutyline -g dutyline -m 700 /var/lib/dutyline/state
 COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels
 USER dutyline
