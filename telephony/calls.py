@@ -42,6 +42,7 @@ from routing import (
     period_at,
 )
 from telephony import claims, metrics, plan_token, twiml
+from telephony.config import TelephonyConfig
 from telephony.context import TelephonyContext
 from telephony.plan_token import CarriedPlan
 from telephony.snapshot import RoutingSnapshot, load_snapshot
@@ -334,6 +335,17 @@ def _answered_late_or_now(
         records.withdraw_missed_call_task(session, record.id, now)
 
 
+def refuse_accept(
+    config: TelephonyConfig, carried: CarriedPlan | None, step: int, target: int, digits: str
+) -> VoiceResponse | None:
+    """What a worker hears when their key press cannot be an acceptance, else None."""
+    if digits != "1":
+        return twiml.decline_leg(config, "Call not accepted. Goodbye.")
+    if carried is not None and target_of(carried.plan, step, target) is None:
+        return twiml.decline_leg(config, "This call is no longer available. Goodbye.")
+    return None
+
+
 def accept(
     context: TelephonyContext,
     call_sid: str,
@@ -345,10 +357,9 @@ def accept(
 ) -> VoiceResponse:
     """The worker pressed a key. The first to press 1 gets the caller; others are told."""
     config = context.config
-    if digits != "1":
-        return twiml.decline_leg(config, "Call not accepted. Goodbye.")
-    if carried is not None and target_of(carried.plan, step, target) is None:
-        return twiml.decline_leg(config, "This call is no longer available. Goodbye.")
+    refused = refuse_accept(config, carried, step, target, digits)
+    if refused is not None:
+        return refused
     # This host's claim first: it also decides while the database is away (telephony.claims).
     if claims.claim(context.claims, call_sid, step, target) is claims.Claim.LOST:
         return twiml.decline_leg(config, "A colleague has already answered this call. Goodbye.")

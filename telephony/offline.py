@@ -20,6 +20,7 @@ from telephony.calls import (
     IncomingCall,
     count_fallback,
     line_named,
+    refuse_accept,
     target_of,
     twilio_says_answered,
 )
@@ -158,11 +159,10 @@ def accept(
 ) -> VoiceResponse:
     """First to press 1 on this host gets the caller (telephony.claims); journaled."""
     config = context.config
-    if digits != "1":
-        return twiml.decline_leg(config, "Call not accepted. Goodbye.")
+    refused = refuse_accept(config, carried, step, target, digits)
+    if refused is not None:
+        return refused
     person = target_of(carried.plan, step, target) if carried is not None else None
-    if carried is not None and person is None:
-        return twiml.decline_leg(config, "This call is no longer available. Goodbye.")
     try:
         outcome = claims.claim(context.claims, call_sid, step, target)
     except OSError as exc:
