@@ -148,7 +148,9 @@ def create_app(
             engine.dispose()
             stop_logging()
 
-    app = FastAPI(title="Dutyline", version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title="Dutyline", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None
+    )
     app.include_router(twilio_router)
     app.include_router(metrics.router)
     app.add_middleware(metrics.RequestObserver)

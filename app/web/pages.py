@@ -5,7 +5,8 @@ API, which decides who may see what. A page only receives identifiers from its U
 """
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from app.web.templating import STATIC_DIR, render
@@ -21,6 +22,23 @@ def home(request: Request) -> Response:
     """The desk for someone signed in (it sends other roles on), else the sign-in page."""
     target = "/desk" if request.cookies.get(SESSION_COOKIE) else "/sign-in"
     return RedirectResponse(target, status_code=303)
+
+
+@router.get("/favicon.ico", include_in_schema=False)
+def favicon() -> Response:
+    return FileResponse(STATIC_DIR / "images" / "favicon.ico", media_type="image/x-icon")
+
+
+@router.get("/docs", include_in_schema=False)
+def api_reference() -> HTMLResponse:
+    """The API's reference, with Swagger UI served from the app (no CDN, works offline)."""
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="Dutyline API",
+        swagger_js_url="/static/vendor/swagger-ui/swagger-ui-bundle.js",
+        swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
+        swagger_favicon_url="/favicon.ico",
+    )
 
 
 @router.get("/sign-in")

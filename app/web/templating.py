@@ -11,14 +11,33 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
 from starlette.responses import Response
 
+from app.auth import SESSION_COOKIE, Principal, identify
 from app.settings import Settings
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
-templates = Jinja2Templates(directory=TEMPLATES_DIR)
+# The GOV.UK Frontend version the vendored CSS and JavaScript come from (scripts/update-frontend-assets).
+GOVUK_FRONTEND = "/static/vendor/govuk-frontend"
+
+# Our templates, and GOV.UK Frontend's components as govuk-frontend-jinja's macros, imported as
+# ``{% from "govuk_frontend_jinja/components/<name>/macro.html" import govuk<Name> %}``.
+templates = Jinja2Templates(
+    env=Environment(
+        loader=ChoiceLoader(
+            [
+                FileSystemLoader(TEMPLATES_DIR),
+                PrefixLoader(
+                    {"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}
+                ),
+            ]
+        ),
+        autoescape=True,
+    )
+)
 
 # Links in the header, shown by the browser to the roles that may use them.
 NAVIGATION: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -36,12 +55,44 @@ def service_name(request: Request) -> str:
     return settings.service_name if settings is not None else "Dutyline"
 
 
+def signed_in(request: Request) -> Principal | None:
+    """Who the page is for: the header names them and shows the links their roles may use.
+
+    The page's data still comes from the API, which checks each request; this only decides
+    what the layout offers.
+    """
+    if SESSION_COOKIE not in request.cookies or not hasattr(request.app.state, "session_factory"):
+        return None
+    with request.app.state.session_factory() as session:
+        principal = identify(request, session, request.app.state.clock())
+        session.commit()  # an expired session row deleted while identifying stays deleted
+    return principal
+
+
+def navigation_for(principal: Principal | None, path: str) -> list[dict[str, Any]]:
+    """The header's links for ``principal``'s roles, as GOV.UK service navigation items."""
+    if principal is None:
+        return []
+    return [
+        {"text": label, "href": href, "current": path == href or path.startswith(href + "/")}
+        for label, href, roles in NAVIGATION
+        if not principal.roles.isdisjoint(roles)
+    ]
+
+
 def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
-    """The page ``name`` with the layout's context (service name, navigation)."""
+    """The page ``name`` with the layout's context (service name, who is signed in, links)."""
+    principal = context.pop("principal", None) or signed_in(request)
     return templates.TemplateResponse(
         request,
         name,
-        {"service_name": service_name(request), "navigation": NAVIGATION, **context},
+        {
+            "service_name": service_name(request),
+            "principal": principal,
+            "navigation": navigation_for(principal, request.url.path),
+            "govuk_frontend": GOVUK_FRONTEND,
+            **context,
+        },
         status_code=status_code,
         headers={"Cache-Control": "no-store"},
     )

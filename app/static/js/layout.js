@@ -1,20 +1,5 @@
-// The layout: who is signed in, the navigation their roles allow, signing out.
-import { api, me } from "/static/js/api.js";
-
-async function showAccount() {
-  let user;
-  try {
-    user = await me();
-  } catch {
-    return; // 401 already sends the browser to the sign-in page
-  }
-  const name = document.querySelector("[data-signed-in-as]");
-  if (name) name.textContent = `Signed in as ${user.display_name}`;
-  for (const item of document.querySelectorAll(".nav__item[data-roles]")) {
-    const roles = item.dataset.roles.split(" ");
-    item.hidden = !roles.some((role) => user.roles.includes(role));
-  }
-}
+// The layout: signing out (the header's name and links are rendered for the signed-in person).
+import { api } from "/static/js/api.js";
 
 async function signOut() {
   try {
@@ -26,4 +11,3 @@ async function signOut() {
 }
 
 document.querySelector("[data-sign-out]")?.addEventListener("click", signOut);
-showAccount();
