@@ -59,7 +59,7 @@ def insight(request: Request, session: SessionDep, now: NowDep) -> Response:
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/sign-in?{urlencode({'next': here})}", status_code=303)
     if not principal.has(StaffRole.MANAGER, StaffRole.COORDINATOR):
-        return render(request, "measures/not_allowed.html", status_code=403)
+        return render(request, "measures/not_allowed.html", status_code=403, principal=principal)
     first, last, line, period, errors = _parse(dict(request.query_params))
     try:
         first, last = service.stretch(first, last, now)
@@ -89,7 +89,13 @@ def insight(request: Request, session: SessionDep, now: NowDep) -> Response:
         measures = service.measures(session, settings, now, first, last, line, period)
         days = service.by_day(session, scope, first, last, service.thresholds_of(settings), now)
         context["report"] = report.build(measures, days)
-    return render(request, "measures/insight.html", status_code=422 if errors else 200, **context)
+    return render(
+        request,
+        "measures/insight.html",
+        status_code=422 if errors else 200,
+        principal=principal,
+        **context,
+    )
 
 
 @router.get("/insight/measures")

@@ -20,7 +20,7 @@ from app.settings import Settings
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
-# The GOV.UK Frontend version the vendored CSS and JavaScript come from (scripts/update-frontend-assets).
+# Where the vendored GOV.UK Frontend is served (scripts/update-frontend-assets writes it).
 GOVUK_FRONTEND = "/static/vendor/govuk-frontend"
 
 # Our templates, and GOV.UK Frontend's components as govuk-frontend-jinja's macros, imported as

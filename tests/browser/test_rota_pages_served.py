@@ -42,7 +42,8 @@ def test_each_rota_page_has_its_script_the_rota_navigation_and_marks_itself_curr
     for _label, href in ROTA_PAGES:
         assert f'href="{href}"' in html
     assert f'href="{path}" aria-current="page"' in html
-    assert html.count('aria-current="page"') == 2  # the main navigation's Rota, and this page
+    # Only this page: the header's links are for a signed-in person (tests/app/test_layout.py).
+    assert html.count('aria-current="page"') == 1
     assert client.get(script).status_code == 200
 
 

@@ -62,11 +62,12 @@ def test_signing_in_with_the_keyboard_alone(server: Server, page: Page) -> None:
     expect(page.get_by_label("Password", exact=True)).to_be_focused()
     page.keyboard.type(account.password)
     page.keyboard.press("Enter")
-    # A manager's home is record search; the header says who is signed in.
-    page.wait_for_url("**/records")
+    # A manager's home is how the lines perform; the header says who is signed in.
+    page.wait_for_url("**/insight")
     expect(page.get_by_text("Signed in as Kim Manager")).to_be_visible()
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name="Records")).to_be_visible()
+    expect(nav.get_by_role("link", name="Insight")).to_be_visible()
     expect(nav.get_by_role("link", name="Users")).to_be_hidden()
     expect(nav.get_by_role("link", name="Desk")).to_be_hidden()
 
@@ -90,7 +91,7 @@ def test_signing_out_ends_the_session(server: Server, page: Page) -> None:
     page.get_by_label("Username").fill(account.username)
     page.get_by_label("Password", exact=True).fill(account.password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/records")
+    page.wait_for_url("**/insight")
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/sign-in")
     page.goto(server.url + "/records")

@@ -12,7 +12,7 @@ function safeNext() {
 
 export function homeFor(user) {
   if (user.roles.includes("worker")) return "/desk";
-  if (user.roles.includes("manager")) return "/records";
+  if (user.roles.includes("manager")) return "/insight";
   if (user.roles.includes("coordinator")) return "/rota";
   if (user.roles.includes("admin")) return "/admin/users";
   return "/desk";

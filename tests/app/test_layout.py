@@ -1,0 +1,84 @@
+"""The layout on GOV.UK Frontend: vendored assets, offline /docs, links by role, a favicon."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from app.web.templating import STATIC_DIR
+from tests.helpers import ApiClient
+
+pytestmark = pytest.mark.database
+
+VENDOR = STATIC_DIR / "vendor"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _links(html: str) -> list[str]:
+    return re.findall(r'class="govuk-service-navigation__link" href="([^"]+)"', html)
+
+
+def test_govuk_frontend_is_vendored_at_the_version_the_macros_support(api: ApiClient) -> None:
+    version = (VENDOR / "govuk-frontend" / "VERSION").read_text()
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert "govuk-frontend-jinja==4.1.0" in pyproject["project"]["dependencies"]
+    assert version.startswith("govuk-frontend 6.3.0 ")
+    assert "MIT" in (VENDOR / "govuk-frontend" / "LICENSE.txt").read_text()
+    # GDS Transport is GOV.UK's alone: no font files are served, so the CSS falls back to Arial.
+    assert not list(VENDOR.rglob("*.woff*"))
+    css = api.get("/static/vendor/govuk-frontend/govuk-frontend.min.css")
+    assert css.status_code == 200 and "govuk-frontend-version" in css.text
+    assert "arial,sans-serif" in css.text
+
+
+def test_the_api_reference_works_without_the_internet(api: ApiClient) -> None:
+    page = api.get("/docs")
+    assert page.status_code == 200
+    scripts = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert scripts and all(url.startswith("/") for url in scripts), scripts
+    for url in scripts:
+        assert api.get(url).status_code == 200, url
+
+
+def test_favicon(api: ApiClient) -> None:
+    icon = api.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.headers["content-type"] == "image/x-icon"
+    assert icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+def test_signed_out_pages_offer_no_links(api: ApiClient) -> None:
+    page = api.get("/sign-in")
+    assert page.status_code == 200
+    assert "govuk-template__body" in page.text
+    assert _links(page.text) == []
+    assert "Sign out" not in page.text
+
+
+@pytest.mark.parametrize(
+    ("roles", "links"),
+    [
+        (("worker",), ["/desk", "/records", "/wallboard"]),
+        (("manager",), ["/records", "/insight", "/wallboard"]),
+        (("coordinator",), ["/rota", "/insight", "/wallboard"]),
+        (("admin",), ["/admin/users"]),
+    ],
+)
+def test_the_header_offers_each_role_its_pages(
+    api: ApiClient, roles: tuple[str, ...], links: list[str]
+) -> None:
+    user = api.sign_in_as(*roles)
+    page = api.get("/wallboard")
+    assert _links(page.text) == links
+    assert f"Signed in as {user.username.title()}" in page.text
+    if "/wallboard" in links:
+        assert 'aria-current="page"' in page.text
+
+
+def test_an_expired_session_gets_the_signed_out_layout(api: ApiClient) -> None:
+    api.sign_in_as("manager")
+    api.cookies.set("dutyline_session", "not-a-session")
+    assert _links(api.get("/wallboard").text) == []
