@@ -7,21 +7,24 @@ who may see what. A page only receives the record's id from its URL.
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.web.templating import render
+from app.auth import StaffRole
+from app.web.templating import render_for
+
+READERS = (StaffRole.WORKER, StaffRole.MANAGER)
 
 router = APIRouter()
 
 
 @router.get("/records")
 def record_search(request: Request) -> Response:
-    return render(request, "records.html")
+    return render_for(request, READERS, "records.html")
 
 
 @router.get("/records/{record_id}")
 def record(request: Request, record_id: int) -> Response:
-    return render(request, "record.html", record_id=record_id)
+    return render_for(request, READERS, "record.html", record_id=record_id)
 
 
 @router.get("/records/{record_id}/audit")
 def record_audit(request: Request, record_id: int) -> Response:
-    return render(request, "record_audit.html", record_id=record_id)
+    return render_for(request, READERS, "record_audit.html", record_id=record_id)

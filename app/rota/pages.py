@@ -7,7 +7,8 @@ decides who may see and change what. A page only receives what its URL says.
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from app.web.templating import render
+from app.auth import StaffRole
+from app.web.templating import render_for
 
 router = APIRouter(prefix="/rota")
 
@@ -21,7 +22,9 @@ ROTA_PAGES: tuple[tuple[str, str], ...] = (
 
 
 def _page(request: Request, template: str) -> Response:
-    return render(request, template, rota_pages=ROTA_PAGES)
+    return render_for(
+        request, (StaffRole.COORDINATOR, StaffRole.MANAGER), template, rota_pages=ROTA_PAGES
+    )
 
 
 @router.get("")

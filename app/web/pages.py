@@ -9,7 +9,8 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from app.web.templating import STATIC_DIR, render
+from app.auth import StaffRole
+from app.web.templating import STATIC_DIR, render, render_for, signed_in
 
 SESSION_COOKIE = "dutyline_session"
 
@@ -17,10 +18,21 @@ router = APIRouter()
 router.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
 
+HOMES = (
+    (StaffRole.WORKER, "/desk"),
+    (StaffRole.MANAGER, "/insight"),
+    (StaffRole.COORDINATOR, "/rota"),
+    (StaffRole.ADMIN, "/admin/users"),
+)
+
+
 @router.get("/")
 def home(request: Request) -> Response:
-    """The desk for someone signed in (it sends other roles on), else the sign-in page."""
-    target = "/desk" if request.cookies.get(SESSION_COOKIE) else "/sign-in"
+    """Each person's first page (as sign_in.js's homeFor), or the sign-in page."""
+    principal = signed_in(request)
+    target = "/sign-in"
+    if principal is not None:
+        target = next((page for role, page in HOMES if principal.has(role)), "/wallboard")
     return RedirectResponse(target, status_code=303)
 
 
@@ -48,4 +60,4 @@ def sign_in(request: Request) -> Response:
 
 @router.get("/desk")
 def desk(request: Request) -> Response:
-    return render(request, "desk.html")
+    return render_for(request, (StaffRole.WORKER,), "desk.html")

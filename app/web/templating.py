@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
+from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
 from starlette.responses import Response
 
-from app.auth import SESSION_COOKIE, Principal, identify
+from app.auth import SESSION_COOKIE, Principal, StaffRole, identify
 from app.settings import Settings
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -96,3 +98,30 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
         status_code=status_code,
         headers={"Cache-Control": "no-store"},
     )
+
+
+ROLE_WORDS = {
+    StaffRole.WORKER: "social workers",
+    StaffRole.COORDINATOR: "rota coordinators",
+    StaffRole.MANAGER: "managers",
+    StaffRole.ADMIN: "admins",
+}
+
+
+def render_for(
+    request: Request, roles: tuple[StaffRole, ...], name: str, **context: Any
+) -> Response:
+    """The page ``name`` for a person holding one of ``roles``.
+
+    Signed out: the sign-in page, coming back here after. Another role: a page saying whom
+    this one is for, rather than forms the API would refuse. The API still checks each call.
+    """
+    principal = signed_in(request)
+    if principal is None:
+        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/sign-in?{urlencode({'next': here})}", status_code=303)
+    if principal.roles.isdisjoint(roles):
+        words = [ROLE_WORDS[role] for role in roles]
+        allowed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+        return render(request, "not_allowed.html", 403, principal=principal, allowed_words=allowed)
+    return render(request, name, principal=principal, **context)

@@ -82,3 +82,39 @@ def test_an_expired_session_gets_the_signed_out_layout(api: ApiClient) -> None:
     api.sign_in_as("manager")
     api.cookies.set("dutyline_session", "not-a-session")
     assert _links(api.get("/wallboard").text) == []
+
+
+@pytest.mark.parametrize(
+    ("roles", "home"),
+    [(("worker",), "/desk"), (("manager",), "/insight"), (("coordinator",), "/rota")],
+)
+def test_home_is_each_roles_first_page(api: ApiClient, roles: tuple[str, ...], home: str) -> None:
+    api.sign_in_as(*roles)
+    assert api.get("/", follow_redirects=False).headers["location"] == home
+
+
+@pytest.mark.parametrize(
+    ("roles", "path", "for_whom"),
+    [
+        (("worker",), "/admin/users", "admins"),
+        (("worker",), "/rota", "rota coordinators and managers"),
+        (("coordinator",), "/records", "social workers and managers"),
+        (("manager",), "/desk", "social workers"),
+    ],
+)
+def test_a_page_says_whom_it_is_for_instead_of_showing_its_forms(
+    api: ApiClient, roles: tuple[str, ...], path: str, for_whom: str
+) -> None:
+    api.sign_in_as(*roles)
+    page = api.get(path)
+    assert page.status_code == 403
+    assert f"This page is for {for_whom}" in page.text
+    assert (
+        "<form" not in page.text and '<script type="module" src="/static/js/rota' not in page.text
+    )
+
+
+def test_a_page_opened_signed_out_goes_to_sign_in_and_back(api: ApiClient) -> None:
+    page = api.get("/rota/calendar?view=month", follow_redirects=False)
+    assert page.status_code == 303
+    assert page.headers["location"] == "/sign-in?next=%2Frota%2Fcalendar%3Fview%3Dmonth"

@@ -86,6 +86,8 @@ def test_a_manager_reads_a_record_reassigns_it_and_reads_its_audit_trail(
     call(server, answer_by=DEE_PHONE)
 
     sign_in(page, server, manager)
+    page.wait_for_url("**/insight")  # a manager's home
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Records").click()
     page.wait_for_url("**/records")
     results = page.locator("#results-table")
     expect(results).to_contain_text("Dee Duty")

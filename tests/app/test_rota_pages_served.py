@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from app.main import create_app
 from app.rota.pages import ROTA_PAGES
 from app.settings import Settings
+from tests.helpers import ApiClient
 
 
 @pytest.fixture
@@ -30,10 +31,12 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
         ("/rota/exports", "/static/js/rota_exports.js"),
     ],
 )
+@pytest.mark.database
 def test_each_rota_page_has_its_script_the_rota_navigation_and_marks_itself_current(
-    client: TestClient, path: str, script: str
+    api: ApiClient, path: str, script: str
 ) -> None:
-    response = client.get(path)
+    api.sign_in_as("coordinator")
+    response = api.get(path)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     html = response.text
@@ -42,9 +45,8 @@ def test_each_rota_page_has_its_script_the_rota_navigation_and_marks_itself_curr
     for _label, href in ROTA_PAGES:
         assert f'href="{href}"' in html
     assert f'href="{path}" aria-current="page"' in html
-    # Only this page: the header's links are for a signed-in person (tests/app/test_layout.py).
-    assert html.count('aria-current="page"') == 1
-    assert client.get(script).status_code == 200
+    assert html.count('aria-current="page"') == 2  # the header's Rota, and this page
+    assert api.get(script).status_code == 200
 
 
 def test_the_rota_scripts_and_styles_are_served(client: TestClient) -> None:
