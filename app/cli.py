@@ -19,7 +19,7 @@ import httpx
 import phonenumbers
 from alembic.runtime.migration import MigrationContext
 from pydantic import ValidationError
-from sqlalchemy import Engine
+from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -27,10 +27,10 @@ import migrations
 from app import fallback_cli, journal_cli
 from app.accounts import cli as accounts_cli
 from app.cli_support import (
-    NOT_MIGRATED,
     Handler,
     engine_for,
     format_local,
+    not_migrated,
     session_for,
     table,
 )
@@ -42,7 +42,7 @@ from app.settings import Settings
 from app.workers import cli as workers_cli
 from app.workers import queries
 from app.workers.service import phone_number
-from models import utcnow
+from models import User, utcnow
 from models.db import make_session_factory
 
 log = logging.getLogger("dutyline.cli")
@@ -81,18 +81,17 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     with engine_for(settings) as engine:
         if not migrations.is_up_to_date(engine):
             if engine.dialect.name != "sqlite":
-                raise AppError(NOT_MIGRATED)
+                raise not_migrated(settings.database_url)
             # A newcomer's SQLite file: set it up rather than refuse to start.
             migrations.upgrade(settings.database_url)
             print(f"database migrated to revision {_revision(engine)}")
         if args.demo:
             with make_session_factory(engine).begin() as session:
-                _seed_and_describe(session)
+                _seed_and_describe(session, _local_url(args.host, args.port))
     if "public_base_url" not in settings.model_fields_set:
         # Nobody said which URL Twilio uses: on a developer's machine it is this server, so
         # signatures are checked against the address the simulator calls.
-        host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
-        os.environ["DUTYLINE_PUBLIC_BASE_URL"] = f"http://{host}:{args.port}"
+        os.environ["DUTYLINE_PUBLIC_BASE_URL"] = _local_url(args.host, args.port)
     uvicorn.run(
         "app.main:app",
         host=args.host,
@@ -111,7 +110,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _seed_and_describe(session: Session) -> None:
+def _seed_and_describe(session: Session, url: str = "http://127.0.0.1:8000") -> None:
     summary = seed_demo(session, utcnow())
     if summary.seeded:
         print("Demo data seeded (fictional people, numbers from Ofcom's drama range):")
@@ -144,14 +143,26 @@ def _seed_and_describe(session: Session) -> None:
     for line in queries.lines_by_key(session).values():
         print(f"  {line.name}: {_national(line.number)} ({line.number})")
     print(
-        "Place a simulated call from another terminal:\n"
-        "  dutyline simulate-call --to 01305228558 --from 07700900123"
+        "Place a simulated call from another terminal, in the project folder:\n"
+        f"  .venv/bin/dutyline simulate-call --url {url} --to 01305228558 --from 07700900123"
     )
 
 
+def _local_url(host: str, port: int) -> str:
+    """The address a client on this machine reaches `serve --host HOST --port PORT` at."""
+    host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    return f"http://{host}:{port}"
+
+
 def cmd_simulate_call(settings: Settings, args: argparse.Namespace) -> int:
+    if args.leave_message and not args.nobody_answers:
+        # As argparse words its own refusals (a usage error, exit status 2).
+        raise UsageError(
+            "argument --leave-message: only with --nobody-answers "
+            "(the caller is asked for a message only when nobody answers)"
+        )
     to = _phone(args.to, "--to")
-    caller = _phone(args.from_, "--from")
+    caller = _caller(args.from_)
     answer_by: str | None
     if args.nobody_answers:
         answer_by = None
@@ -177,8 +188,12 @@ def cmd_simulate_call(settings: Settings, args: argparse.Namespace) -> int:
             leave_message=args.leave_message,
         )
     except httpx.TransportError as exc:
-        raise AppError(f"cannot reach the server at {url} ({type(exc).__name__})") from None
-    except (httpx.HTTPError, SimulationError) as exc:
+        raise AppError(_unreachable(url, type(exc).__name__)) from None
+    except SimulationError as exc:
+        if isinstance(exc.__cause__, httpx.TransportError):
+            raise AppError(_unreachable(url, type(exc.__cause__).__name__)) from None
+        raise AppError(f"the simulated call failed: {exc}") from None
+    except httpx.HTTPError as exc:
         raise AppError(f"the simulated call failed: {exc}") from None
     for line in result.lines:
         print(line)
@@ -189,6 +204,23 @@ def cmd_simulate_call(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _unreachable(url: str, reason: str) -> str:
+    return (
+        f"cannot reach the server at {url} ({reason}): is `dutyline serve` running there? "
+        "Give its address with --url"
+    )
+
+
+WITHHELD = "anonymous"
+"""What Twilio sends as From for a withheld number; the server takes it as such."""
+
+
+def _caller(raw: str) -> str:
+    if raw.strip().lower() in (WITHHELD, "withheld"):
+        return WITHHELD
+    return _phone(raw, "--from")
+
+
 def _phone(raw: str, option: str) -> str:
     try:
         return phone_number(raw)
@@ -196,17 +228,29 @@ def _phone(raw: str, option: str) -> str:
         raise AppError(f"{option}: not a valid phone number: {raw!r}") from None
 
 
-def _answerer(settings: Settings, name_or_phone: str) -> str:
-    """A phone number as given (normalised), else the phone of the worker so named."""
+def _answerer(settings: Settings, who: str) -> str:
+    """A phone number as given (normalised), else the phone of the worker so named (or with
+    that id), else that of the worker linked to the account with that username.
+
+    The simulator only speaks HTTP to the server, as Twilio would; the names are looked up
+    here, in the database this command is set up for (DUTYLINE_DATABASE_URL).
+    """
     try:
-        return phone_number(name_or_phone)
+        return phone_number(who)
     except AppError:
         pass
     with session_for(settings) as session:
-        worker = queries.find_worker(session, name_or_phone)
-        if worker is None:
-            raise AppError(f"--answer-by: neither a phone number nor a worker: {name_or_phone!r}")
-        return worker.phone
+        worker = queries.find_worker(session, who)
+        if worker is not None:
+            return worker.phone
+        user = session.scalars(
+            select(User).where(func.lower(User.username) == who.strip().lower())
+        ).first()
+        if user is None:
+            raise AppError(f"--answer-by: neither a phone number, a worker nor a username: {who!r}")
+        if user.worker is None:
+            raise AppError(f"--answer-by: the account {who!r} is not linked to a worker")
+        return user.worker.phone
 
 
 def _who(settings: Settings, phone: str) -> str:
@@ -217,9 +261,6 @@ def _who(settings: Settings, phone: str) -> str:
     except (AppError, SQLAlchemyError):
         names = []
     return f"{' / '.join(names)} ({phone})" if names else phone
-
-
-# The parser
 
 
 # The parser
@@ -250,16 +291,31 @@ def build_parser() -> argparse.ArgumentParser:
         description="Play Twilio's part in a call to a running server, signing each webhook.",
     )
     simulate.add_argument("--to", required=True, help="the line number dialled")
-    simulate.add_argument("--from", dest="from_", required=True, help="the caller's number")
-    simulate.add_argument("--url", default="http://127.0.0.1:8000", help="the server")
+    simulate.add_argument(
+        "--from",
+        dest="from_",
+        metavar="NUMBER",
+        required=True,
+        help="the caller's number, or anonymous for a withheld number",
+    )
+    simulate.add_argument(
+        "--url",
+        default="http://127.0.0.1:8000",
+        help="the server's address (default: %(default)s; `serve --port` changes it)",
+    )
     who = simulate.add_mutually_exclusive_group()
     who.add_argument(
         "--answer-by",
-        metavar="NAME_OR_PHONE",
-        help="who accepts (default: the first person rung)",
+        metavar="WHO",
+        help="who accepts: a phone number, a worker's name or a username "
+        "(default: the first person rung)",
     )
     who.add_argument("--nobody-answers", action="store_true")
-    simulate.add_argument("--leave-message", action="store_true", help="leave a voicemail")
+    simulate.add_argument(
+        "--leave-message",
+        action="store_true",
+        help="leave a voicemail (with --nobody-answers only)",
+    )
     simulate.set_defaults(handler=cmd_simulate_call)
     return parser
 

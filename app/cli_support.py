@@ -10,9 +10,11 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 import migrations
@@ -24,7 +26,6 @@ from models.db import make_engine, make_session_factory
 from routing import LONDON
 from routing.localtime import LocalTimeError, happens_twice, parse_local_time
 
-NOT_MIGRATED = "database not migrated: run `dutyline migrate`"
 TIME_HELP = (
     "ISO date and time, e.g. 2026-03-28T22:00. Without an offset it is Europe/London local "
     "time; with one (2026-03-28T22:00+00:00, or Z) the offset is respected. A local time "
@@ -49,12 +50,48 @@ def engine_for(settings: Settings) -> Iterator[Engine]:
         engine.dispose()
 
 
+def shown_database(url: str) -> str:
+    """The database URL fit to print: no password; a relative SQLite file made absolute."""
+    parsed = make_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    database = parsed.database
+    if parsed.get_backend_name() == "sqlite" and database and database != ":memory:":
+        path = Path(database)
+        if not path.is_absolute():
+            shown += f" ({path.resolve()})"
+    return shown
+
+
+def not_migrated(url: str) -> AppError:
+    return AppError(
+        f"database not migrated: {shown_database(url)}; run `dutyline migrate` "
+        "(or set DUTYLINE_DATABASE_URL to the service's database)"
+    )
+
+
+def _sqlite_file_missing(url: str) -> bool:
+    """A SQLite file URL whose file is not there (connecting would create it, empty)."""
+    parsed = make_url(url)
+    database = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not database or database == ":memory:":
+        return False
+    if parsed.query.get("uri") or database.startswith("file:"):
+        return False
+    return not Path(database).exists()
+
+
 @contextmanager
 def session_for(settings: Settings) -> Iterator[Session]:
-    """One transaction on a migrated database: committed on success, else rolled back."""
+    """One transaction on a migrated database: committed on success, else rolled back.
+
+    Refuses, creating nothing, a database that is not migrated, and a SQLite file that is
+    not there (connecting would leave an empty one behind, e.g. run from another folder).
+    """
+    if _sqlite_file_missing(settings.database_url):
+        raise not_migrated(settings.database_url)
     with engine_for(settings) as engine:
         if not migrations.is_up_to_date(engine):
-            raise AppError(NOT_MIGRATED)
+            raise not_migrated(settings.database_url)
         with make_session_factory(engine).begin() as session:
             yield session
 
@@ -93,6 +130,12 @@ def note(message: str) -> None:
 
 def format_local(value: datetime) -> str:
     return value.astimezone(LONDON).strftime("%a %d %b %Y %H:%M %Z")
+
+
+def format_day_time(value: datetime) -> str:
+    """London local time as people write it: Thu 3 Dec 2026 13:00."""
+    local = value.astimezone(LONDON)
+    return f"{local:%a} {local.day} {local:%b %Y %H:%M}"
 
 
 def hours_between(start: datetime, end: datetime) -> float:

@@ -164,7 +164,9 @@ class _Simulation:
             )
         except httpx.HTTPError as error:
             raise SimulationError(
-                f"could not reach the server for {path}: {type(error).__name__}", path=path
+                f"could not reach the server at {self.server_url} for {path} "
+                f"({type(error).__name__}): is it running there? Give its address with --url",
+                path=path,
             ) from error
         if not 200 <= response.status_code < 300:
             raise SimulationError(

@@ -20,9 +20,24 @@ def cmd_closures_add(settings: Settings, args: argparse.Namespace) -> int:
     with support.session_for(settings) as session:
         override = service.add_override(session, start, end, args.mode, args.line, args.reason)
         override_id = override.id
-    print(override_id)
+        described = _described(override)
+    print(described)
     log.info("hours override %d added", override_id)
     return 0
+
+
+def _described(override: HoursOverride) -> str:
+    """One sentence for the closure or opening just added."""
+    if override.mode == OverrideMode.OUT_OF_HOURS:
+        kind, effect = "Closure", "calls go to the on-call workers"
+    else:
+        kind, effect = "Opening", "the duty team answers"
+    where = f"the {override.line.name}" if override.line else "all lines"
+    reason = f" Reason: {override.reason}." if override.reason else ""
+    return (
+        f"{kind} added for {where} from {support.format_day_time(override.starts_at)} "
+        f"to {support.format_day_time(override.ends_at)} ({effect}).{reason}"
+    )
 
 
 def cmd_closures_list(settings: Settings, args: argparse.Namespace) -> int:

@@ -10,6 +10,8 @@ from app import cli_support as support
 from app.errors import Invalid
 from app.settings import Settings
 from app.workers import queries, service
+from models import Worker
+from models.people import line_availability
 
 log = logging.getLogger("dutyline.cli")
 
@@ -19,6 +21,10 @@ def cmd_workers_add(settings: Settings, args: argparse.Namespace) -> int:
     keys = [] if raw.lower() == "none" else [k.strip() for k in raw.split(",") if k.strip()]
     if not keys and raw.lower() != "none":
         raise Invalid("--lines", "give line keys separated by commas, or none (on call only)")
+    try:
+        service.phone_number(args.phone)
+    except Invalid:
+        raise Invalid("--phone", f"--phone: not a valid phone number: {args.phone!r}") from None
     with support.session_for(settings) as session:
         worker = service.add_worker(session, args.name, args.phone, keys)
         worker_id = worker.id
@@ -35,7 +41,7 @@ def cmd_workers_list(settings: Settings, args: argparse.Namespace) -> int:
                 w.name,
                 w.phone,
                 ",".join(line.key for line in w.lines) or "none (on call only)",
-                ("available" if w.available else "offline") + ("" if w.active else " (inactive)"),
+                _availability(session, w) + ("" if w.active else " (inactive)"),
                 support.format_local(w.last_offered_at) if w.last_offered_at else "never",
             )
             for w in queries.list_workers(session)
@@ -45,6 +51,17 @@ def cmd_workers_list(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     support.table(("id", "name", "phone", "lines", "availability", "last offered"), rows)
     return 0
+
+
+def _availability(session: Any, worker: Worker) -> str:
+    """One word when every line agrees (or for on-call only), else each line's own."""
+    per_line = line_availability(session, worker, support.now())
+    states = {line.availability for line in per_line}
+    if not per_line:
+        return "available" if worker.available else "offline"
+    if len(states) == 1:
+        return states.pop()
+    return ", ".join(f"{line.key} {line.availability}" for line in per_line)
 
 
 def cmd_workers_availability(settings: Settings, args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 import migrations
@@ -32,6 +33,7 @@ from models import (
     Worker,
     worker_lines,
 )
+from models.people import set_line_availability
 from routing import DEFAULT_LINES, LONDON, OnCallRole, is_in_hours
 from telephony.simulator import SimulationResult
 from tests.servers import running_server
@@ -140,7 +142,39 @@ def test_commands_refuse_an_unmigrated_database(run: Run, database_url: str) -> 
     migrations.downgrade(database_url, "base")
     result = run("workers", "list")
     assert result.code == 1
-    assert only_line(result.err) == "error: database not migrated: run `dutyline migrate`"
+    line = only_line(result.err)
+    assert line.startswith("error: database not migrated: ")
+    assert "run `dutyline migrate`" in line
+    # Which database, without its password.
+    shown = make_url(database_url).render_as_string(hide_password=True)
+    assert shown in line
+    password = make_url(database_url).password
+    assert not password or str(password) not in line
+
+
+def test_a_missing_sqlite_file_is_not_created_but_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in list(os.environ):
+        if name.startswith("DUTYLINE_") and name != "DUTYLINE_STATE_DIR":
+            monkeypatch.delenv(name)
+    # Run from another folder, with the default database URL (a relative SQLite file).
+    monkeypatch.chdir(tmp_path)
+    for argv in (["workers", "list"], ["closures", "list"], ["oncall", "list"]):
+        assert main(argv) == 1
+        line = only_line(capsys.readouterr().err)
+        assert line.startswith("error: database not migrated: sqlite:///./dutyline.db")
+        assert str(tmp_path / "dutyline.db") in line
+        assert "run `dutyline migrate`" in line
+    assert not (tmp_path / "dutyline.db").exists()
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "state") == []
+
+    elsewhere = tmp_path / "elsewhere.db"
+    monkeypatch.setenv("DUTYLINE_DATABASE_URL", f"sqlite:///{elsewhere}")
+    assert main(["workers", "add", "--name", "Sam", "--phone", "07700900101",
+                 "--lines", "public"]) == 1  # fmt: skip
+    assert f"sqlite:///{elsewhere}" in only_line(capsys.readouterr().err)
+    assert not elsewhere.exists()
 
 
 # workers
@@ -198,6 +232,33 @@ def test_workers_list_shows_last_offered_in_london_time(
         assert worker is not None
         worker.last_offered_at = at(2026, 7, 1, 9, 30)
     assert "Wed 01 Jul 2026 10:30 BST" in run("workers", "list").out
+
+
+def test_workers_list_shows_availability_per_line(
+    run: Run, session_factory: sessionmaker[Session]
+) -> None:
+    run("workers", "add", "--name", "Sam Okafor", "--phone", "07700900101",
+        "--lines", "professional,public")  # fmt: skip
+    run("workers", "add", "--name", "Jo Whitfield", "--phone", "07700900201", "--lines", "none")
+    run("workers", "availability", "Sam Okafor", "available")
+    run("workers", "availability", "Jo Whitfield", "available")
+    with session_factory.begin() as s:
+        sam = queries.find_worker(s, "Sam Okafor")
+        assert sam is not None
+        public = queries.lines_by_key(s)["public"]
+        set_line_availability(s, sam, False, [public.id])
+        assert sam.available  # still on the professionals line
+    listed = run("workers", "list").out.splitlines()
+    [jo] = [row for row in listed if "Jo Whitfield" in row]
+    [sam_row] = [row for row in listed if "Sam Okafor" in row]
+    assert "professional available, public offline" in sam_row
+    assert jo.split()[-2:] == ["available", "never"]
+
+
+def test_workers_add_echoes_a_phone_number_it_cannot_read(run: Run) -> None:
+    result = run("workers", "add", "--name", "New", "--phone", "0770 09", "--lines", "public")
+    assert result.code == 1
+    assert only_line(result.err) == "error: --phone: not a valid phone number: '0770 09'"
 
 
 def test_workers_list_empty(run: Run) -> None:
@@ -308,12 +369,19 @@ def test_closures_add_and_list(run: Run, session_factory: sessionmaker[Session])
     outage = run("closures", "add", "--start", "2026-05-01T09:00Z", "--end", "2026-05-01T10:00Z",
                  "--mode", "in_hours", "--line", "public")  # fmt: skip
     assert (training.code, outage.code) == (0, 0)
+    assert training.out == (
+        "Closure added for all lines from Wed 1 Apr 2026 13:00 to Wed 1 Apr 2026 17:00 "
+        "(calls go to the on-call workers). Reason: Training afternoon.\n"
+    )
+    assert outage.out == (
+        "Opening added for the Public line from Fri 1 May 2026 10:00 to Fri 1 May 2026 11:00 "
+        "(the duty team answers).\n"
+    )
     rows = state(session_factory)["overrides"]
-    assert [(r.id, r.mode, r.starts_at, r.ends_at, r.reason) for r in rows] == [
-        (int(training.out), "out_of_hours", at(2026, 4, 1, 12), at(2026, 4, 1, 16),
-         "Training afternoon"),
-        (int(outage.out), "in_hours", at(2026, 5, 1, 9), at(2026, 5, 1, 10), ""),
-    ]  # fmt: skip
+    assert [(r.mode, r.starts_at, r.ends_at, r.reason) for r in rows] == [
+        ("out_of_hours", at(2026, 4, 1, 12), at(2026, 4, 1, 16), "Training afternoon"),
+        ("in_hours", at(2026, 5, 1, 9), at(2026, 5, 1, 10), ""),
+    ]
     assert rows[0].line_id is None and rows[1].line_id is not None
 
     listed = run("closures", "list").out.splitlines()
@@ -334,9 +402,9 @@ BAD_INPUT = [
     (["workers", "add", "--name", "sam okafor", "--phone", "07700900199", "--lines", "public"],
      1, "already exists"),
     (["workers", "add", "--name", "New", "--phone", "12345", "--lines", "public"],
-     1, "not a valid phone number"),
+     1, "not a valid phone number: '12345'"),
     (["workers", "add", "--name", "New", "--phone", "call me", "--lines", "public"],
-     1, "not a valid phone number"),
+     1, "not a valid phone number: 'call me'"),
     (["workers", "add", "--name", "New", "--phone", "07700900199", "--lines", "public,police"],
      1, "unknown line 'police'"),
     (["workers", "add", "--name", "New", "--phone", "07700900199", "--lines", ","],
@@ -371,9 +439,13 @@ BAD_INPUT = [
     (["simulate-call", "--to", "123", "--from", "07700900123"], 1, "--to: not a valid"),
     (["simulate-call", "--to", "01305228558", "--from", "x"], 1, "--from: not a valid"),
     (["simulate-call", "--to", "01305228558", "--from", "07700900123", "--answer-by", "Nobody"],
-     1, "neither a phone number nor a worker"),
+     1, "neither a phone number, a worker nor a username: 'Nobody'"),
     (["simulate-call", "--to", "01305228558", "--from", "07700900123", "--answer-by", "Sam",
       "--nobody-answers"], 2, "not allowed with"),
+    (["simulate-call", "--to", "01305228558", "--from", "07700900123", "--leave-message"],
+     2, "--leave-message: only with --nobody-answers"),
+    (["simulate-call", "--to", "01305228558", "--from", "07700900123", "--answer-by", "Sam",
+      "--leave-message"], 2, "--leave-message: only with --nobody-answers"),
     # usage
     ([], 2, "required"),
     (["workers"], 2, "required"),
@@ -403,7 +475,8 @@ def test_bad_input_is_refused_with_one_line_and_changes_nothing(
 def test_a_database_that_cannot_be_reached_is_one_error_line(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("DUTYLINE_DATABASE_URL", f"sqlite:///{tmp_path / 'missing' / 'x.db'}")
+    # A folder where the file should be: there, but not a database SQLite can open.
+    monkeypatch.setenv("DUTYLINE_DATABASE_URL", f"sqlite:///{tmp_path}")
     assert main(["workers", "list"]) == 1
     assert only_line(capsys.readouterr().err).startswith("error: database: ")
 
@@ -470,7 +543,9 @@ def test_serve_migrates_sqlite_but_not_other_databases(
         assert len(uvicorn_calls) == 1
     else:
         assert result.code == 1
-        assert only_line(result.err) == "error: database not migrated: run `dutyline migrate`"
+        line = only_line(result.err)
+        assert line.startswith("error: database not migrated: ")
+        assert "run `dutyline migrate`" in line
         assert uvicorn_calls == []
 
 
@@ -482,7 +557,10 @@ def test_serve_demo_seeds_once_and_says_how_to_call(
     assert "Sam Okafor" in result.out and "07700 900101" in result.out
     assert "01305 228558 (+441305228558)" in result.out
     assert "01305 228866 (+441305228866)" in result.out
-    assert "dutyline simulate-call --to 01305228558 --from 07700900123" in result.out
+    assert (
+        "  .venv/bin/dutyline simulate-call --url http://127.0.0.1:8000 "
+        "--to 01305228558 --from 07700900123\n"
+    ) in result.out
     assert f"password for all: {DEMO_PASSWORD}" in result.out
     assert "sam.okafor" in result.out and "coordinator" in result.out
     with session_factory() as session:
@@ -497,6 +575,16 @@ def test_serve_demo_seeds_once_and_says_how_to_call(
     assert "nothing seeded" in again.out
     assert state(session_factory) == seeded
     assert len(uvicorn_calls) == 2
+
+
+def test_serve_demo_hint_has_the_real_port(run: Run, uvicorn_calls: list[dict[str, Any]]) -> None:
+    result = run("serve", "--demo", "--port", "8123")
+    assert result.code == 0
+    assert (
+        ".venv/bin/dutyline simulate-call --url http://127.0.0.1:8123 "
+        "--to 01305228558 --from 07700900123"
+    ) in result.out
+    assert uvicorn_calls[-1]["port"] == 8123
 
 
 # The demo seed
@@ -625,8 +713,47 @@ def test_simulate_call_to_a_server_that_is_not_there(run: Run) -> None:
     result = run("simulate-call", "--to", "01305228558", "--from", "07700900123",
                  "--url", f"http://127.0.0.1:{port}")  # fmt: skip
     assert result.code == 1
-    assert only_line(result.err).startswith("error: ")
+    line = only_line(result.err)
+    assert line.startswith(f"error: cannot reach the server at http://127.0.0.1:{port} ")
+    assert "--url" in line
     assert result.out == ""
+
+
+def test_simulate_call_help_names_the_caller_number(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["simulate-call", "--help"]) == 0
+    out = capsys.readouterr().out
+    assert "--from NUMBER" in out
+    assert "FROM_" not in out
+
+
+def test_simulate_call_from_a_withheld_number(run: Run, simulated: list[dict[str, Any]]) -> None:
+    result = run("simulate-call", "--to", "01305228558", "--from", "anonymous")
+    assert result.code == 0, result.err
+    assert simulated[-1]["from_"] == "anonymous"
+    assert run("simulate-call", "--to", "01305228558", "--from", "Withheld").code == 0
+    assert simulated[-1]["from_"] == "anonymous"
+
+
+def test_simulate_call_answer_by_a_username(
+    run: Run, session_factory: sessionmaker[Session], simulated: list[dict[str, Any]]
+) -> None:
+    run("workers", "add", "--name", "Priya Shah", "--phone", "07700900102", "--lines", "public")
+    with session_factory.begin() as s:
+        priya = queries.find_worker(s, "Priya Shah")
+        s.add(User(username="priya.shah", display_name="Priya", password_hash="x", worker=priya))
+        s.add(User(username="desk.manager", display_name="Manager", password_hash="x"))
+    result = run("simulate-call", "--to", "01305228866", "--from", "07700900123",
+                 "--answer-by", "Priya.Shah")  # fmt: skip
+    assert result.code == 0, result.err
+    assert simulated[-1]["answer_by"] == "+447700900102"
+    assert result.out.splitlines()[-1] == "answered by Priya Shah (+447700900102)"
+
+    result = run("simulate-call", "--to", "01305228866", "--from", "07700900123",
+                 "--answer-by", "desk.manager")  # fmt: skip
+    assert result.code == 1
+    assert only_line(result.err) == (
+        "error: --answer-by: the account 'desk.manager' is not linked to a worker"
+    )
 
 
 # One real server

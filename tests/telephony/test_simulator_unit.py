@@ -626,3 +626,6 @@ def test_without_a_client_an_unreachable_server_raises() -> None:
         )
     assert raised.value.path == "/twilio/voice"
     assert isinstance(raised.value.__cause__, httpx.HTTPError)
+    # It says where it looked, and how to look elsewhere.
+    assert "http://127.0.0.1:9 " in str(raised.value)
+    assert "--url" in str(raised.value)
