@@ -118,3 +118,35 @@ def test_a_page_opened_signed_out_goes_to_sign_in_and_back(api: ApiClient) -> No
     page = api.get("/rota/calendar?view=month", follow_redirects=False)
     assert page.status_code == 303
     assert page.headers["location"] == "/sign-in?next=%2Frota%2Fcalendar%3Fview%3Dmonth"
+
+
+def test_calls_to_a_number_matching_no_line_keep_it_and_are_flagged_to_admins(
+    api: ApiClient,
+) -> None:
+    from tests.helpers import new_call_sid, stored_record
+
+    sid = new_call_sid()
+    answer = api.twilio.incoming(sid, to="+441305228999")  # signed with Twilio's validator
+    assert answer.status_code == 200 and "<Response>" in answer.text
+    api.twilio.incoming(new_call_sid(), to="+441305228999")
+    record = stored_record(api.factory, sid)
+    assert record.dialled_number == "+441305228999" and record.dialled_known is False
+
+    api.sign_in_as("admin")
+    page = api.get("/admin/users")
+    assert page.status_code == 200
+    assert "Calls came in on a number that matches no line" in page.text
+    assert "01305 228999: 2 calls, the last on " in page.text
+    assert "+441305228999" not in page.text
+
+    api.sign_in_as("worker")
+    refused = api.get("/admin/users")
+    assert refused.status_code == 403 and "01305 228999" not in refused.text
+
+
+def test_no_flag_when_every_call_matched_a_line(api: ApiClient) -> None:
+    from tests.helpers import new_call_sid
+
+    api.twilio.incoming(new_call_sid())
+    api.sign_in_as("admin")
+    assert "matches no line" not in api.get("/admin/users").text

@@ -110,3 +110,28 @@ def test_an_admin_resets_a_password_issues_and_revokes_a_token_and_deactivates(
     other_page.get_by_label("Password", exact=True).fill("a brand new long password")
     other_page.get_by_role("button", name="Sign in").click()
     expect(other_page.get_by_role("alert")).to_contain_text("Enter a correct username and password")
+
+
+def test_an_admin_sees_calls_to_a_number_matching_no_line(
+    server: Server, new_page: Callable[..., Page]
+) -> None:
+    from telephony.simulator import simulate_call
+    from tests.browser.accessibility import assert_accessible
+    from tests.helpers import AUTH_TOKEN
+
+    simulate_call(
+        server_url=server.url,
+        public_base_url=server.url,
+        auth_token=AUTH_TOKEN,
+        to="+441305228999",
+        from_="+447700900123",
+        answer_by=None,
+    )
+    admin = make_account(server.database_url, "ada.admin", "admin", display_name="Ada Admin")
+    page = new_page()
+    sign_in(page, server, admin)
+    page.wait_for_url("**/admin/users")
+    banner = page.get_by_role("region", name="Important")
+    expect(banner).to_contain_text("Calls came in on a number that matches no line")
+    expect(banner).to_contain_text("01305 228999: 1 call, the last on ")
+    assert_accessible(page, "the users page flagging a number that matches no line")
