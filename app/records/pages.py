@@ -8,13 +8,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.web.templating import render
+from app.words import words
 
 router = APIRouter()
 
 
 @router.get("/records")
 def record_search(request: Request) -> Response:
-    return render(request, "records.html")
+    """The status choices are the values GET /api/records accepts, in the service's words."""
+    statuses = [(value, said["text"]) for value, said in words()["record_status"].items()]
+    return render(request, "records.html", record_statuses=statuses)
 
 
 @router.get("/records/{record_id}")
