@@ -24,6 +24,21 @@ class Availability(StrEnum):
     OFFLINE = "offline"
 
 
+class LegResult(StrEnum):
+    """What became of ringing one number (Twilio's call statuses, as CallLeg.result holds)."""
+
+    QUEUED = "queued"
+    INITIATED = "initiated"
+    RINGING = "ringing"
+    IN_PROGRESS = "in-progress"
+    ANSWERED = "answered"
+    COMPLETED = "completed"
+    BUSY = "busy"
+    FAILED = "failed"
+    NO_ANSWER = "no-answer"
+    CANCELED = "canceled"
+
+
 # kind -> (the enum it words, {value: (text, tag colour; "" is the default blue)})
 WORDS: dict[str, tuple[type[StrEnum], dict[str, tuple[str, str]]]] = {
     "record_status": (
@@ -45,6 +60,21 @@ WORDS: dict[str, tuple[type[StrEnum], dict[str, tuple[str, str]]]] = {
             "social_work_assessment": ("Social work assessment", ""),
             "strategy_discussion": ("Immediate child-protection strategy discussion", ""),
             "no_further_action": ("No further action", ""),
+        },
+    ),
+    "leg_result": (
+        LegResult,
+        {
+            "queued": ("Being rung", ""),
+            "initiated": ("Being rung", ""),
+            "ringing": ("Ringing", ""),
+            "in-progress": ("Answered", ""),
+            "answered": ("Answered", ""),
+            "completed": ("Answered", ""),
+            "busy": ("Busy", ""),
+            "failed": ("Could not be rung", ""),
+            "no-answer": ("No answer", ""),
+            "canceled": ("Call ended before answer", ""),
         },
     ),
     "check_status": (

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from app.auth import StaffRole
 from app.web.templating import render_for
+from app.words import words
 
 READERS = (StaffRole.WORKER, StaffRole.MANAGER)
 
@@ -17,7 +18,9 @@ router = APIRouter()
 
 @router.get("/records")
 def record_search(request: Request) -> Response:
-    return render_for(request, READERS, "records.html")
+    """The status choices are the values GET /api/records accepts, in the service's words."""
+    statuses = [(value, said["text"]) for value, said in words()["record_status"].items()]
+    return render_for(request, READERS, "records.html", record_statuses=statuses)
 
 
 @router.get("/records/{record_id}")

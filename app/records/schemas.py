@@ -376,8 +376,9 @@ def missing_for_completion(content: RecordContent) -> list[dict[str, Any]]:
 
     decision = outcome.decision
     if decision is None:
+        # Not a reason to stop: every problem that does not hang on the outcome is named
+        # now, so the worker is not sent back a second time for them.
         errors.append(_missing(("outcome", "decision"), "Choose the agreed outcome"))
-        return errors
     if decision is Outcome.ADVICE_AND_GUIDANCE and not outcome.summary:
         errors.append(_missing(("outcome", "summary"), "Summarise the advice given"))
     if decision is Outcome.NO_FURTHER_ACTION and not outcome.reason:

@@ -2,10 +2,15 @@
 // autosave of the sections changed, completion with an error summary, the locked view,
 // addenda, and the earlier contacts panel with the re-referral flag.
 import {
-  ApiError, announce, api, clearErrors, formatDateTime, h, hasRole, me, showErrors, staffWorkers, tag,
+  ApiError, announce, api, clearErrors, formatDateTime, h, hasRole, me, showErrors, staffWorkers,
 } from "/static/js/api.js";
 import { formatClockSeconds } from "/static/js/london.js";
-import { choices, word } from "/static/js/words.js";
+import { choices, govukWordTag, word } from "/static/js/words.js";
+
+// A GOV.UK Frontend tag: sentence case, the words say it, the colour only adds to them.
+function tag(text, colour) {
+  return h("strong", { class: colour ? `govuk-tag govuk-tag--${colour}` : "govuk-tag" }, text);
+}
 
 const SAVE_DELAY_MS = 800;
 
@@ -392,7 +397,7 @@ function assigneeOf(r) {
 
 function renderTags() {
   const tags = document.getElementById("record-tags");
-  const status = record.locked ? tag("Completed", "green") : tag("Open", "blue");
+  const status = govukWordTag("record_status", record.status);
   const items = [status];
   if (record.flags.out_of_hours) items.push(tag("Out of hours", "purple"));
   if (record.flags.re_referral) items.push(tag("Re-referral", "red"));
@@ -408,7 +413,7 @@ function renderFacts() {
   const call = record.call;
   const legs = call.legs.length
     ? h("ul", { class: "list" }, call.legs.map((leg) => h("li", {},
-      `${leg.worker ? leg.worker.name : leg.number} (step ${leg.step + 1}): ${leg.result.replaceAll("-", " ")}`,
+      `${leg.worker ? leg.worker.name : leg.number} (step ${leg.step + 1}): ${word("leg_result", leg.result)}`,
       leg.accepted ? [" ", tag("Accepted", "green")] : null)))
     : "Nobody";
   const duration = call.duration_seconds === null || call.duration_seconds === undefined

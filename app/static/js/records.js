@@ -1,16 +1,93 @@
 // Record search: the form is a plain GET form (the URL holds the search, so Back works);
 // this script fills it from the URL, checks it, and shows the API's results.
-import { ApiError, api, formatDateTime, h, showErrors, tag } from "/static/js/api.js";
-import { choices, word, wordTag } from "/static/js/words.js";
+import { ApiError, api, formatDateTime, h } from "/static/js/api.js";
+import { govukWordTag, word } from "/static/js/words.js";
 
 const PER_PAGE = 25;
 const form = document.getElementById("search-form");
 const results = document.getElementById("results");
 const params = new URLSearchParams(window.location.search);
 
+// What to say when the API refuses a search, by the query parameter it names: never the
+// API's own validation text.
+const SEARCH_PROBLEMS = {
+  q: "Enter between 2 and 100 characters to search",
+  status: "Choose a status from the list",
+  line: "Choose a line from the list",
+  day: "Enter the day the call came in as a real date, like 2 12 2026",
+  mine: "Tick or untick \u201cRecords with me\u201d and search again",
+  open: "Tick or untick \u201cOpen records\u201d and search again",
+};
+
+function clearProblems() {
+  document.getElementById("error-summary")?.remove();
+  for (const message of form.querySelectorAll(".govuk-error-message")) message.remove();
+  for (const group of form.querySelectorAll(".govuk-form-group--error")) group.classList.remove("govuk-form-group--error");
+  for (const field of form.querySelectorAll("[aria-invalid]")) {
+    field.removeAttribute("aria-invalid");
+    field.classList.remove("govuk-input--error", "govuk-select--error");
+    const described = (field.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && id !== `${field.id}-error`);
+    if (described.length) field.setAttribute("aria-describedby", described.join(" "));
+    else field.removeAttribute("aria-describedby");
+  }
+}
+
+// A GOV.UK error summary above the form: each problem in words, linked to its field.
+// problems: [{field, text}] (field may be null).
+function showProblems(problems) {
+  clearProblems();
+  const seen = new Set();
+  const items = [];
+  for (const { field, text } of problems) {
+    if (seen.has(text)) continue;
+    seen.add(text);
+    const input = field ? document.getElementById(field) : null;
+    if (input) {
+      const group = input.closest(".govuk-form-group");
+      group?.classList.add("govuk-form-group--error");
+      if (input.tagName === "SELECT") input.classList.add("govuk-select--error");
+      else if (input.type !== "checkbox") input.classList.add("govuk-input--error");
+      input.setAttribute("aria-invalid", "true");
+      const message = h("p", { class: "govuk-error-message", id: `${input.id}-error` },
+        h("span", { class: "govuk-visually-hidden" }, "Error: "), text);
+      (input.closest(".govuk-checkboxes") || input).before(message);
+      const described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      input.setAttribute("aria-describedby", [...described, message.id].join(" "));
+      const link = h("a", { href: `#${input.id}` }, text);
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        input.focus();
+      });
+      items.push(h("li", {}, link));
+    } else {
+      items.push(h("li", {}, text));
+    }
+  }
+  const summary = h("div", { class: "govuk-error-summary", id: "error-summary", tabindex: "-1" },
+    h("div", { role: "alert" },
+      h("h2", { class: "govuk-error-summary__title" }, "There is a problem"),
+      h("div", { class: "govuk-error-summary__body" },
+        h("ul", { class: "govuk-list govuk-error-summary__list" }, items))));
+  document.querySelector("main").prepend(summary);
+  summary.focus();
+}
+
+function problemsOf(error) {
+  if (error instanceof ApiError && error.status === 422) {
+    const found = error.details.map((detail) => {
+      const name = String((detail.loc || [])[(detail.loc || []).length - 1] ?? "");
+      return SEARCH_PROBLEMS[name] ? { field: name, text: SEARCH_PROBLEMS[name] } : null;
+    }).filter(Boolean);
+    return found.length ? found : [{ field: null, text: "The search could not be done. Clear it and search again." }];
+  }
+  if (error instanceof ApiError && error.status === 403) {
+    return [{ field: null, text: "Only social workers and managers can read conversation records." }];
+  }
+  if (error instanceof ApiError) return [{ field: null, text: error.message }];
+  return [{ field: null, text: "The records could not be loaded. Check your connection and try again." }];
+}
+
 function fillForm() {
-  // The statuses a record can have, in the server's words (the select starts with "Any").
-  form.elements.status.append(...choices("record_status").map(([value, text]) => h("option", { value }, text)));
   for (const name of ["q", "status", "line", "day"]) {
     if (params.has(name)) form.elements[name].value = params.get(name);
   }
@@ -22,7 +99,7 @@ form.addEventListener("submit", (event) => {
   const q = form.elements.q.value.trim();
   if (q && q.length < 2) {
     event.preventDefault();
-    showErrors([{ loc: ["q"], msg: "Enter at least 2 characters to search" }], { form });
+    showProblems([{ field: "q", text: "Enter at least 2 characters to search" }]);
     return;
   }
   // Leave empty fields out of the URL.
@@ -46,34 +123,31 @@ async function search() {
   try {
     page = await api.get(`/api/records?${query}`);
   } catch (error) {
+    // A failed search shows no results, not the last ones.
     results.replaceChildren();
-    if (error instanceof ApiError && error.status === 422) {
-      showErrors(error, { form, fieldIdFor: (loc) => String(loc[loc.length - 1]) });
-    } else if (error instanceof ApiError && error.status === 403) {
-      results.replaceChildren(h("p", {}, "Only social workers and managers can read conversation records."));
-    } else {
-      results.replaceChildren(h("p", {}, error.message));
-    }
+    showProblems(problemsOf(error));
     return;
   }
+  clearProblems();
   const first = (page.page - 1) * page.per_page + 1;
   const last = first + page.items.length - 1;
   const summary = page.total
     ? `Showing ${first} to ${last} of ${page.total} record${page.total === 1 ? "" : "s"}`
     : "No records match your search.";
-  const nodes = [h("h2", { id: "results-heading" }, page.total ? summary : "No results"),
+  const nodes = [h("h2", { class: "govuk-heading-m", id: "results-heading" }, page.total ? summary : "No results"),
     page.total ? null : h("p", {}, summary)];
   if (page.items.length) {
-    nodes.push(h("table", { class: "table", id: "results-table", "aria-describedby": "results-heading" },
-      h("thead", {}, h("tr", {}, ["Call", "Line", "Children", "Worker", "Status", "Outcome"].map((text) => h("th", { scope: "col" }, text)))),
-      h("tbody", {}, page.items.map((record) => {
-        return h("tr", {},
-          h("td", {}, h("a", { href: `/records/${record.id}` }, formatDateTime(record.started_at))),
-          h("td", {}, record.line.name, record.out_of_hours ? [" ", tag("Out of hours", "purple")] : null),
-          h("td", {}, record.children.length ? record.children.join(", ") : "Not written yet"),
-          h("td", {}, record.assigned_worker ? record.assigned_worker.name : "Nobody"),
-          h("td", {}, wordTag("record_status", record.status)),
-          h("td", {}, record.outcome ? word("record_outcome", record.outcome) : ""));
+    nodes.push(h("table", { class: "govuk-table", id: "results-table", "aria-describedby": "results-heading" },
+      h("thead", { class: "govuk-table__head" }, h("tr", { class: "govuk-table__row" }, ["Call", "Line", "Children", "Worker", "Status", "Outcome"].map((text) => h("th", { scope: "col", class: "govuk-table__header" }, text)))),
+      h("tbody", { class: "govuk-table__body" }, page.items.map((record) => {
+        const cell = (...content) => h("td", { class: "govuk-table__cell" }, ...content);
+        return h("tr", { class: "govuk-table__row" },
+          cell(h("a", { class: "govuk-link", href: `/records/${record.id}` }, formatDateTime(record.started_at))),
+          cell(record.line.name, record.out_of_hours ? [" ", h("strong", { class: "govuk-tag govuk-tag--purple" }, "Out of hours")] : null),
+          cell(record.children.length ? record.children.join(", ") : "Not written yet"),
+          cell(record.assigned_worker ? record.assigned_worker.name : "Nobody"),
+          cell(govukWordTag("record_status", record.status)),
+          cell(record.outcome ? word("record_outcome", record.outcome) : ""));
       }))));
     const pages = Math.ceil(page.total / page.per_page);
     if (pages > 1) {

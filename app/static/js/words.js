@@ -29,3 +29,18 @@ export function wordTag(kind, value) {
 export function choices(kind) {
   return Object.entries(words[kind] || {}).map(([value, found]) => [value, found.text]);
 }
+
+// The tag colour the server gives a value ("" is the default blue; grey when unknown).
+export function colourOf(kind, value) {
+  const found = entry(kind, value);
+  return found ? found.colour : "grey";
+}
+
+// The value as a GOV.UK Frontend tag (sentence case, as a social worker would write it).
+export function govukWordTag(kind, value) {
+  const colour = colourOf(kind, value);
+  const element = document.createElement("strong");
+  element.className = colour ? `govuk-tag govuk-tag--${colour}` : "govuk-tag";
+  element.textContent = word(kind, value);
+  return element;
+}
