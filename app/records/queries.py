@@ -27,6 +27,7 @@ from app.records.schemas import (
     WorkerRef,
 )
 from app.records.service import is_locked
+from app.words import national
 from models import ConversationRecord, Line, RecordStatus, Worker
 from models.records import (
     RecordAddendum,
@@ -103,6 +104,8 @@ def read_record(session: Session, record: ConversationRecord) -> RecordRead:
             line=_line_ref(record.line),
             caller_number=record.caller_number,
             dialled_number=record.dialled_number,
+            dialled_known=record.dialled_known,
+            dialled_words=national(record.dialled_number),
             out_of_hours=out_of_hours,
             period_reason=record.period_reason,
             route=_route(record.plan or {}),

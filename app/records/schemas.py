@@ -445,6 +445,10 @@ class CallFacts(BaseModel):
     line: LineRef
     caller_number: str | None
     dialled_number: str | None
+    dialled_known: bool = Field(
+        description="False when the number dialled matched no line (served as the public line)."
+    )
+    dialled_words: str = Field(description="The number dialled in UK national format.")
     out_of_hours: bool
     period_reason: str
     route: list[dict[str, Any]]

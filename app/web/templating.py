@@ -6,13 +6,10 @@ see it. A template only gets the service's name and the page's own identifiers.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
-import phonenumbers
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 from fastapi.templating import Jinja2Templates
@@ -21,6 +18,7 @@ from starlette.responses import Response
 
 from app.auth import SESSION_COOKIE, Principal, StaffRole, identify
 from app.settings import Settings
+from app.words import national, uk_datetime
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -43,26 +41,6 @@ templates = Jinja2Templates(
         autoescape=True,
     )
 )
-
-LONDON = ZoneInfo("Europe/London")
-
-
-def national(number: str | None) -> str:
-    """A number as staff read it (01305 228558, 07700 900123); E.164 stays in storage."""
-    if not number:
-        return "Not known"
-    try:
-        parsed = phonenumbers.parse(number, "GB")
-    except phonenumbers.NumberParseException:
-        return number
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
-
-
-def uk_datetime(value: datetime) -> str:
-    """London time as people write it: 2 Dec 2026 14:05."""
-    local = value.astimezone(LONDON)
-    return f"{local.day} {local:%b %Y %H:%M}"
-
 
 templates.env.filters["national"] = national
 templates.env.filters["uk_datetime"] = uk_datetime

@@ -143,6 +143,13 @@ def test_calls_to_a_number_matching_no_line_keep_it_and_are_flagged_to_admins(
     refused = api.get("/admin/users")
     assert refused.status_code == 403 and "01305 228999" not in refused.text
 
+    api.sign_in_as("manager")
+    facts = api.get(f"/api/records/{record.id}").json()["call"]
+    assert facts["dialled_known"] is False
+    assert facts["dialled_number"] == "+441305228999"
+    assert facts["dialled_words"] == "01305 228999"
+    assert facts["line"]["name"] == "Public line"
+
 
 def test_no_flag_when_every_call_matched_a_line(api: ApiClient) -> None:
     from tests.helpers import new_call_sid

@@ -418,8 +418,10 @@ function renderFacts() {
     : "Nobody";
   const duration = call.duration_seconds === null || call.duration_seconds === undefined
     ? null : `${Math.floor(call.duration_seconds / 60)} min ${call.duration_seconds % 60} s`;
-  document.getElementById("call-facts").replaceChildren(
+  document.getElementById("call-facts").replaceChildren(...[
     fact("Line", `${call.line.name} (${call.line.number})`),
+    call.dialled_known ? null : fact("Number dialled",
+      `${call.dialled_words}, which matches no line: answered as the ${call.line.name.toLowerCase()}`),
     fact("Caller's number", call.caller_number || "Withheld"),
     fact("When", `${formatDateTime(call.started_at)}, ${call.out_of_hours ? "out of hours" : "in hours"}`),
     fact("Answered", call.answered_at ? formatDateTime(call.answered_at) : "Not answered"),
@@ -427,7 +429,7 @@ function renderFacts() {
     fact("Length", duration),
     fact("Who was rung", legs),
     fact("Accepted by", call.accepted_worker ? call.accepted_worker.name : "Nobody"),
-  );
+  ].filter(Boolean));
 }
 
 function renderAddenda() {
