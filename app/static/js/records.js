@@ -22,6 +22,7 @@ form.addEventListener("submit", (event) => {
   const q = form.elements.q.value.trim();
   if (q && q.length < 2) {
     event.preventDefault();
+    results.replaceChildren();
     showErrors([{ loc: ["q"], msg: "Enter at least 2 characters to search" }], { form });
     return;
   }
