@@ -38,10 +38,10 @@ function renderAvailability(worker) {
   }
   container.append(list);
   if (worker.lines.length > 1) {
-    container.append(h("div", { class: "button-group" },
-      h("button", { type: "button", class: "button button--small", id: "all-available",
+    container.append(h("div", { class: "govuk-button-group desk-all-lines" },
+      h("button", { type: "button", class: "govuk-button", id: "all-available",
         onclick: () => setAvailability("available", null) }, "Available on all lines"),
-      h("button", { type: "button", class: "button button--secondary button--small", id: "all-offline",
+      h("button", { type: "button", class: "govuk-button govuk-button--secondary", id: "all-offline",
         onclick: () => setAvailability("offline", null) }, "Offline on all lines")));
   }
 }
@@ -135,16 +135,18 @@ async function loadOpenRecords() {
     container.replaceChildren(h("p", {}, "You have no open records."));
     return;
   }
-  const rows = page.items.map((record) => h("tr", {},
-    h("td", {}, h("a", { href: `/records/${record.id}` }, formatDateTime(record.started_at))),
-    h("td", {}, record.line.name),
-    h("td", {}, record.children.length ? record.children.join(", ") : "Not written yet"),
-    h("td", {}, wordTag("record_status", record.status))));
-  container.replaceChildren(h("table", { class: "table", id: "open-records-table" },
-    h("caption", { class: "visually-hidden" }, "Your open records"),
-    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Call"), h("th", { scope: "col" }, "Line"),
-      h("th", { scope: "col" }, "Children"), h("th", { scope: "col" }, "Status"))),
-    h("tbody", {}, rows)));
+  const cell = (...content) => h("td", { class: "govuk-table__cell" }, ...content);
+  const heading = (text) => h("th", { scope: "col", class: "govuk-table__header" }, text);
+  const rows = page.items.map((record) => h("tr", { class: "govuk-table__row" },
+    cell(h("a", { class: "govuk-link", href: `/records/${record.id}` }, formatDateTime(record.started_at))),
+    cell(record.line.name),
+    cell(record.children.length ? record.children.join(", ") : "Not written yet"),
+    cell(wordTag("record_status", record.status))));
+  container.replaceChildren(h("table", { class: "govuk-table govuk-table--small-text-until-tablet desk-table", id: "open-records-table" },
+    h("caption", { class: "govuk-table__caption govuk-visually-hidden" }, "Your open records"),
+    h("thead", { class: "govuk-table__head" }, h("tr", { class: "govuk-table__row" },
+      heading("Call"), heading("Line"), heading("Children"), heading("Status"))),
+    h("tbody", { class: "govuk-table__body" }, rows)));
 }
 
 // ---- callback tasks ---------------------------------------------------------------------

@@ -99,6 +99,7 @@ form.addEventListener("submit", (event) => {
   const q = form.elements.q.value.trim();
   if (q && q.length < 2) {
     event.preventDefault();
+    results.replaceChildren();
     showProblems([{ field: "q", text: "Enter at least 2 characters to search" }]);
     return;
   }

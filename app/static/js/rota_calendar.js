@@ -36,16 +36,22 @@ function span(dayIso, startIso, endIso) {
 
 function shiftButton(dayIso, shift) {
   const times = span(dayIso, shift.starts_at, shift.ends_at);
-  const label = `${shift.worker.name}, ${word("on_call_role", shift.role).toLowerCase()}, ${formatRange(shift.starts_at, shift.ends_at)}`;
+  // The accessible name starts with the visible words (the worker, then the times); the
+  // role, the line and the full dates follow in visually hidden text, not an aria-label.
+  const role = `${word("on_call_role", shift.role).toLowerCase()} on call`;
+  const details = `, ${role}, ${LINE_NAMES[line] || line} line, ${formatRange(shift.starts_at, shift.ends_at)}`;
+  const content = [
+    h("span", { class: "rota-slot__who" }, shift.worker.name),
+    h("span", { class: "govuk-visually-hidden" }, " "), times,
+  ];
   if (!canEdit || shift.finished) {
     return h("span", { class: `rota-slot rota-slot--${shift.role}`, dataset: { shiftId: shift.id } },
-      h("span", { class: "rota-slot__who" }, shift.worker.name), times);
+      content, h("span", { class: "govuk-visually-hidden" }, details));
   }
   return h("button", {
     type: "button", class: `rota-slot rota-slot--${shift.role}`, dataset: { shiftId: shift.id },
-    "aria-label": `Change shift: ${label}`,
     onclick: () => shiftForm.edit(shift),
-  }, h("span", { class: "rota-slot__who" }, shift.worker.name), times);
+  }, content, h("span", { class: "govuk-visually-hidden" }, `${details}: change this shift`));
 }
 
 function gapBox(dayIso, gap) {

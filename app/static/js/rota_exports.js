@@ -95,7 +95,7 @@ async function loadFeeds() {
   }
   container.replaceChildren(h("table", { class: "table", id: "feeds-table" },
     h("caption", { class: "visually-hidden" }, "Calendar feeds"),
-    h("thead", {}, h("tr", {}, ["Feed of", "Issued", "Status", ""].map((text) => h("th", { scope: "col" }, text)))),
+    h("thead", {}, h("tr", {}, ["Feed of", "Issued", "Status", h("span", { class: "govuk-visually-hidden" }, "Actions")].map((text) => h("th", { scope: "col" }, text)))),
     h("tbody", {}, feeds.map((feed) => {
       const who = feed.worker ? feed.worker.name : "The whole rota";
       return h("tr", { dataset: { feedId: feed.id } },
