@@ -7,11 +7,7 @@ here has its words, so a new status cannot reach a page as a raw code.
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
-
-import phonenumbers
 
 from app.auth import StaffRole
 from app.records.callback_schemas import CallbackOutcome
@@ -169,23 +165,3 @@ def words() -> dict[str, dict[str, dict[str, str]]]:
         }
         for kind, (enum, table) in WORDS.items()
     }
-
-
-LONDON = ZoneInfo("Europe/London")
-
-
-def national(number: str | None) -> str:
-    """A number as staff read it (01305 228558, 07700 900123); E.164 stays in storage."""
-    if not number:
-        return "Not known"
-    try:
-        parsed = phonenumbers.parse(number, "GB")
-    except phonenumbers.NumberParseException:
-        return number
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
-
-
-def uk_datetime(value: datetime) -> str:
-    """London time as people write it: 2 Dec 2026 14:05."""
-    local = value.astimezone(LONDON)
-    return f"{local.day} {local:%b %Y %H:%M}"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
+from app.formats import national
 from app.params import DbId
 from app.records.schemas import LineRef, WorkerRef
 
@@ -34,6 +35,11 @@ class CallbackRead(BaseModel):
     completed_at: datetime | None
     resolution: str | None
     outcome: str | None
+
+    @computed_field(description="The caller's number in UK national format, or Withheld.")  # type: ignore[prop-decorator]
+    @property
+    def caller_words(self) -> str:
+        return national(self.caller_number) if self.caller_number else "Withheld"
 
 
 class CallbackPage(BaseModel):

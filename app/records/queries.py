@@ -12,6 +12,7 @@ from sqlalchemy import Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.formats import national
 from app.records.schemas import (
     SECTIONS,
     AddendumRead,
@@ -27,7 +28,6 @@ from app.records.schemas import (
     WorkerRef,
 )
 from app.records.service import is_locked
-from app.words import national
 from models import ConversationRecord, Line, RecordStatus, Worker
 from models.records import (
     RecordAddendum,

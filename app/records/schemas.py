@@ -15,8 +15,16 @@ from enum import StrEnum
 from functools import partial
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    computed_field,
+    field_validator,
+)
 
+from app.formats import national
 from app.params import DbId
 from routing import normalise_number
 
@@ -428,6 +436,11 @@ class LineRef(BaseModel):
     name: str
     number: str
 
+    @computed_field(description="The line's number in UK national format.")  # type: ignore[prop-decorator]
+    @property
+    def number_words(self) -> str:
+        return national(self.number)
+
 
 class LegRead(BaseModel):
     step: int
@@ -458,6 +471,11 @@ class CallFacts(BaseModel):
     answered_at: datetime | None
     ended_at: datetime | None
     duration_seconds: int | None
+
+    @computed_field(description="The caller's number in UK national format, or Withheld.")  # type: ignore[prop-decorator]
+    @property
+    def caller_words(self) -> str:
+        return national(self.caller_number) if self.caller_number else "Withheld"
 
 
 class RecordFlags(BaseModel):
@@ -512,6 +530,11 @@ class RecordSummary(BaseModel):
     children: list[str]
     outcome: str | None
     completed_at: datetime | None
+
+    @computed_field(description="The caller's number in UK national format, or Withheld.")  # type: ignore[prop-decorator]
+    @property
+    def caller_words(self) -> str:
+        return national(self.caller_number) if self.caller_number else "Withheld"
 
 
 class RecordPage(BaseModel):

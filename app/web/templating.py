@@ -17,8 +17,8 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, P
 from starlette.responses import Response
 
 from app.auth import SESSION_COOKIE, Principal, StaffRole, identify
+from app.formats import national, uk_datetime
 from app.settings import Settings
-from app.words import national, uk_datetime
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"

@@ -41,6 +41,8 @@ def test_the_worker_who_accepted_reads_the_calls_facts(api: ApiClient) -> None:
     call = body["call"]
     assert call["line"]["key"] == "professional"
     assert call["caller_number"] == CALLER
+    assert call["caller_words"] == "07700 900123"  # for people; E.164 for integrations
+    assert call["line"]["number_words"] == "01305 228558"
     assert call["out_of_hours"] is False
     assert call["accepted_worker"]["id"] == worker.worker_id
     assert [leg["accepted"] for leg in call["legs"]] == [True]

@@ -59,7 +59,7 @@ def test_a_missed_call_leaves_a_callback_task_on_the_desk_to_claim_and_complete(
     expect(task).to_have_count(1, timeout=10_000)
     expect(page.locator("#callbacks-status")).to_have_text("A new callback task has arrived.")
     expect(task).to_contain_text("Left a voicemail")
-    expect(task).to_contain_text(CALLER)
+    expect(task).to_contain_text("07700 900123")  # CALLER, as staff read it
     expect(task).to_contain_text("Open")
 
     task.get_by_role("button", name="Claim").click()

@@ -83,7 +83,7 @@ function showCallCard(recordId, kind) {
   // The facts follow the card; the card does not wait for them.
   api.get(`/api/records/${recordId}`).then((record) => {
     const call = record.call;
-    const from = call.caller_number ? `from ${call.caller_number}` : "from a withheld number";
+    const from = call.caller_number ? `from ${call.caller_words}` : "from a withheld number";
     facts.textContent = `${call.line.name}, ${from}, ${formatDateTime(call.answered_at || call.started_at)}.`;
     if (record.flags && record.flags.re_referral) facts.append(" ", tag("Re-referral", "red"));
   }).catch(() => {});
@@ -169,7 +169,7 @@ async function loadCallbacks() {
 function callbackItem(task, myWorker) {
   const why = word("callback_reason", task.reason);
   const item = h("li", { class: "card", dataset: { callback: task.id } },
-    h("h3", { class: "heading-m" }, `${task.line.name}: ${task.caller_number || "withheld number"}`),
+    h("h3", { class: "heading-m" }, `${task.line.name}: ${task.caller_number ? task.caller_words : "withheld number"}`),
     h("p", {}, task.urgent ? tag("Urgent", "red") : null, task.urgent ? " " : null, wordTag("callback_status", task.status), " ",
       `${why}, ${formatDateTime(task.created_at)}.`,
       task.recording_url ? [" ", h("a", { href: task.recording_url, rel: "noreferrer" }, "Listen to the message"), "."] : null,
@@ -177,7 +177,7 @@ function callbackItem(task, myWorker) {
   const status = h("p", { class: "status-line", role: "status" });
   if (task.status === "open") {
     item.append(h("button", { type: "button", class: "button button--secondary",
-      onclick: () => claim(task.id, status) }, "Claim", h("span", { class: "visually-hidden" }, ` callback to ${task.caller_number || "withheld number"}`)));
+      onclick: () => claim(task.id, status) }, "Claim", h("span", { class: "visually-hidden" }, ` callback to ${task.caller_number ? task.caller_words : "withheld number"}`)));
   } else if (task.claimed_by && task.claimed_by.id === myWorker) {
     item.append(completeForm(task, status));
   } else if (task.claimed_by) {

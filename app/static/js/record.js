@@ -419,10 +419,10 @@ function renderFacts() {
   const duration = call.duration_seconds === null || call.duration_seconds === undefined
     ? null : `${Math.floor(call.duration_seconds / 60)} min ${call.duration_seconds % 60} s`;
   document.getElementById("call-facts").replaceChildren(...[
-    fact("Line", `${call.line.name} (${call.line.number})`),
+    fact("Line", `${call.line.name} (${call.line.number_words})`),
     call.dialled_known ? null : fact("Number dialled",
       `${call.dialled_words}, which matches no line: answered as the ${call.line.name.toLowerCase()}`),
-    fact("Caller's number", call.caller_number || "Withheld"),
+    fact("Caller's number", call.caller_words),
     fact("When", `${formatDateTime(call.started_at)}, ${call.out_of_hours ? "out of hours" : "in hours"}`),
     fact("Answered", call.answered_at ? formatDateTime(call.answered_at) : "Not answered"),
     fact("Ended", call.ended_at ? formatDateTime(call.ended_at) : "Still going"),
