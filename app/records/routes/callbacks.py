@@ -26,10 +26,11 @@ Reader = Annotated[Principal, Depends(require(StaffRole.WORKER, StaffRole.MANAGE
 Doer = Annotated[Principal, Depends(require(StaffRole.WORKER))]
 
 ENTITY = "callback_task"
+# Tasks still to do (open or claimed) oldest first, then done ones: claiming a task keeps
+# its place, so the oldest caller is still seen first.
 _STATUS_ORDER = case(
-    (CallbackTask.status == CallbackStatus.OPEN, 0),
-    (CallbackTask.status == CallbackStatus.CLAIMED, 1),
-    else_=2,
+    (CallbackTask.status.in_([CallbackStatus.OPEN, CallbackStatus.CLAIMED]), 0),
+    else_=1,
 )
 
 
