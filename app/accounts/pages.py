@@ -25,7 +25,11 @@ def users(request: Request, session: SessionDep, now: NowDep) -> Response:
     unmatched = unmatched_numbers(session, since=now - UNMATCHED_WINDOW)
     session.commit()  # no lock held while the page identifies its reader
     return render_for(
-        request, (StaffRole.ADMIN,), "users.html", unmatched=unmatched, unmatched_days=30
+        request,
+        (StaffRole.ADMIN,),
+        "users.html",
+        unmatched=unmatched,
+        unmatched_days=UNMATCHED_WINDOW.days,
     )
 
 
