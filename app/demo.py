@@ -1,8 +1,9 @@
 """Demo data for a newcomer's first run: `dutyline serve --demo`.
 
 Fictional workers with numbers from Ofcom's drama range (07700 900000-900999, never
-allocated to a real phone), and eight weeks of on-call cover from now, so that a simulated call
-reaches somebody whatever the time.
+allocated to a real phone), and nine weeks of on-call cover from now (a week past the rota gap
+report's window), so that a simulated call reaches somebody whatever the time and a fresh demo
+shows no gaps.
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ from sqlalchemy.orm import Session
 
 from app.demo_history import seed_history, staff_of
 from app.rota import service as rota_service
+from app.rota.routes.deps import DEFAULT_WEEKS
 from app.rota.service import RotaChange
 from app.workers import queries
 from app.workers import service as workers
 from routing import DEFAULT_LINES, LONDON, OnCallRole, out_of_hours_windows
 
-COVER_DAYS = 56
+# Cover runs a week past the gap report's default window (now to now + DEFAULT_WEEKS), so
+# the report on a fresh demo finds no gaps at its far end.
+COVER_DAYS = (DEFAULT_WEEKS + 1) * 7
 # Four months of past calls, so Insight and the wallboard show something at once.
 HISTORY_DAYS = 120
 HISTORY_CALLS_PER_WEEKDAY = 30

@@ -56,11 +56,15 @@ function shiftButton(dayIso, shift) {
 
 function gapBox(dayIso, gap) {
   const now = Date.now();
-  const over = new Date(gap.ends_at).getTime() <= now;
-  const box = h("div", { class: over ? "rota-gap rota-gap--past" : "rota-gap", dataset: { gapRole: gap.role, past: over ? "yes" : "no" } },
-    over ? h("strong", { class: "tag rota-gap-tag" }, `Past gap: no ${gap.role}`) : gapTag(gap.role),
-    h("span", { class: "rota-gap__times" }, span(dayIso, gap.starts_at, gap.ends_at)));
-  if (canEdit && !over) {
+  const times = span(dayIso, gap.starts_at, gap.ends_at);
+  // Time already gone is not a gap to fix: plain words, no warning colour, nothing to add.
+  if (new Date(gap.ends_at).getTime() <= now) {
+    return h("span", { class: "body-s rota-no-cover", dataset: { gapRole: gap.role, past: "yes" } },
+      `No cover (past) ${times}`);
+  }
+  const box = h("div", { class: "rota-gap", dataset: { gapRole: gap.role, past: "no" } },
+    gapTag(gap.role), h("span", { class: "rota-gap__times" }, times));
+  if (canEdit) {
     const start = new Date(Math.max(new Date(gap.starts_at).getTime(), now)).toISOString();
     box.append(h("button", {
       type: "button", class: "link-button",
