@@ -1,6 +1,6 @@
 """Demo-like data for the API fuzz run: something for every operation to find.
 
-The demo's workers, eight weeks of on-call cover and staff accounts (app.demo), a bearer
+The demo's workers, nine weeks of on-call cover and staff accounts (app.demo), a bearer
 token per role, and through the real API and webhooks: an answered call with its record, a
 missed call with its callback task, a rotation, leave, a swap request and a calendar feed.
 """
