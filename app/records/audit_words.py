@@ -36,6 +36,7 @@ LABELS = {
     "summary": "Summary",
     "status": "Status",
     "worker_id": "Worker",
+    "assigned_worker_id": "Worker it is with",
 }
 
 
