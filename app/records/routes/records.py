@@ -17,7 +17,7 @@ from app.api.deps import NowDep, SessionDep
 from app.auth import Principal, StaffRole, require
 from app.errors import Conflict, Invalid
 from app.params import Day, DbId
-from app.records import queries, service
+from app.records import audit_words, queries, service
 from app.records.schemas import (
     AddendumCreate,
     AddendumRead,
@@ -27,7 +27,7 @@ from app.records.schemas import (
     RecordRead,
     RecordUpdate,
 )
-from models import RecordStatus, Worker
+from models import RecordStatus, User, Worker
 from models.audit import AuditEvent, audit
 from models.events import publish
 
@@ -216,7 +216,10 @@ class AuditEventRead(BaseModel):
     action: str
     entity_type: str
     entity_id: str
+    actor_name: str
+    what: str
     changes: dict[str, Any] | None
+    changes_in_words: list[str]
     detail: str
 
 
@@ -226,8 +229,9 @@ def record_audit(
 ) -> list[AuditEventRead]:
     """Who read and changed the record, when, and what (old and new). Managers."""
     record = service.get_record(session, record_id)
-    events = session.scalars(
-        select(AuditEvent)
+    rows = session.execute(
+        select(AuditEvent, User.display_name)
+        .outerjoin(User, User.id == AuditEvent.actor_user_id)
         .where(AuditEvent.record_id == record.id)
         .order_by(AuditEvent.at, AuditEvent.id)
     ).all()
@@ -236,13 +240,16 @@ def record_audit(
             id=e.id,
             at=e.at,
             actor_user_id=e.actor_user_id,
+            actor_name=name or ("A former member of staff" if e.actor_user_id else "The service"),
             action=e.action,
+            what=audit_words.action_in_words(e.action),
             entity_type=e.entity_type,
             entity_id=str(e.entity_id),
             changes=e.changes,
-            detail=e.detail,
+            changes_in_words=audit_words.changes_in_words(e.changes),
+            detail=audit_words.detail_in_words(e.detail),
         )
-        for e in events
+        for e, name in rows
     ]
     service.audit_record(session, principal, "record.audit_read", record.id, now)
     return result
