@@ -28,7 +28,7 @@ HOMES = (
 
 @router.get("/")
 def home(request: Request) -> Response:
-    """Each person's first page (as sign_in.js's homeFor), or the sign-in page."""
+    """Each person's first page (where signing in lands), or the sign-in page."""
     principal = signed_in(request)
     target = "/sign-in"
     if principal is not None:

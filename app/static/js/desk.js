@@ -267,13 +267,7 @@ async function start() {
   } catch {
     return;
   }
-  if (!hasRole(user, "worker")) {
-    // The desk is a worker's page; send others to theirs.
-    if (hasRole(user, "manager")) window.location.replace("/records");
-    else if (hasRole(user, "coordinator")) window.location.replace("/rota");
-    else if (hasRole(user, "admin")) window.location.replace("/admin/users");
-    return;
-  }
+  if (!hasRole(user, "worker")) return; // the server gives other roles a page saying whom this is for
   if (user.worker) document.querySelector("[data-desk-worker]").textContent = user.worker.name;
   renderAvailability(user.worker);
   connectLiveEvents();

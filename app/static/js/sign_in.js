@@ -10,14 +10,6 @@ function safeNext() {
   return null;
 }
 
-export function homeFor(user) {
-  if (user.roles.includes("worker")) return "/desk";
-  if (user.roles.includes("manager")) return "/insight";
-  if (user.roles.includes("coordinator")) return "/rota";
-  if (user.roles.includes("admin")) return "/admin/users";
-  return "/desk";
-}
-
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   clearErrors(form);
@@ -33,8 +25,8 @@ form.addEventListener("submit", async (event) => {
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
   try {
-    const user = await api.post("/api/session", { username, password }, { redirectOn401: false });
-    window.location.assign(safeNext() || homeFor(user));
+    await api.post("/api/session", { username, password }, { redirectOn401: false });
+    window.location.assign(safeNext() || "/"); // "/" sends each role to its first page
   } catch (error) {
     button.disabled = false;
     if (error instanceof ApiError && error.status === 401) {
