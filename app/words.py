@@ -10,7 +10,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from app.auth import StaffRole
-from app.records.callback_schemas import CallbackOutcome
+from app.records.callback_schemas import AttemptResult, CallbackOutcome
 from app.records.schemas import CheckStatus, Outcome
 from models.rota import ShiftSource, SwapStatus
 from models.tables import CallbackReason, CallbackStatus, RecordStatus
@@ -105,6 +105,16 @@ WORDS: dict[str, tuple[type[StrEnum], dict[str, tuple[str, str]]]] = {
             "left_message": ("Left a message", ""),
             "number_unobtainable": ("Number unobtainable", ""),
             "not_needed": ("Not needed", ""),
+        },
+    ),
+    "callback_attempt_result": (
+        AttemptResult,
+        {
+            "no_answer": ("No answer", "grey"),
+            "voicemail_left": ("Voicemail left", "yellow"),
+            "wrong_number": ("Wrong number", "red"),
+            "line_busy": ("Line busy", "grey"),
+            "reached": ("Reached the caller", "green"),
         },
     ),
     "availability": (

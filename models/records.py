@@ -19,7 +19,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, delete, insert, select
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    delete,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from models.base import Base, UTCDateTime
@@ -233,3 +245,48 @@ def previous_contacts(session: Session, record: ConversationRecord) -> list[Prev
 
 def is_about_same_child(contact: PreviousContact) -> bool:
     return any(reason.startswith("child_") for reason in contact.matched_on)
+
+
+class CallbackAttempt(Base):
+    """One try at calling a caller back: when, by whom, what came of it (issue 11).
+
+    A task stays to do after an attempt that did not reach the caller; its attempts are
+    only ever added, so the case file shows every try.
+    """
+
+    __tablename__ = "callback_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("callback_tasks.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    worker_id: Mapped[int] = mapped_column(ForeignKey("workers.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The worker's name as it read when they tried, like an addendum's signature.
+    worker_name: Mapped[str] = mapped_column(String(120))
+    result: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+
+class RecordChildMatch(Base):
+    """A worker's word on a likely earlier contact about the same child (issue 11, edge 5).
+
+    When a child has no date of birth (or age) the service cannot match them itself; it
+    offers records with the same child's name or from the same caller, and the worker says
+    "this is the same child" (confirmed) or "not the same child" (dismissed).
+    """
+
+    __tablename__ = "record_child_matches"
+    __table_args__ = (UniqueConstraint("record_id", "other_record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(
+        ForeignKey("conversation_records.id", ondelete="CASCADE"), index=True
+    )
+    other_record_id: Mapped[int] = mapped_column(
+        ForeignKey("conversation_records.id", ondelete="CASCADE")
+    )
+    same_child: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))

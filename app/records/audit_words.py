@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from app.words import words
+
 ACTIONS = {
     "record.read": "Record opened (read)",
     "record.update": "Record changed",
@@ -14,6 +16,10 @@ ACTIONS = {
     "record.previous_contacts": "Previous contacts looked at",
     "record.assign": "Record reassigned",
     "record.audit_read": "Audit trail read",
+    "record.child_match": "Likely earlier contact confirmed or dismissed",
+    "callback.claim": "Callback claimed",
+    "callback.attempt": "Callback attempt recorded",
+    "callback.complete": "Callback completed",
 }
 
 LABELS = {
@@ -49,6 +55,10 @@ def action_in_words(action: str) -> str:
 def label(path: str) -> str:
     if path in LABELS:
         return LABELS[path]
+    if path.startswith("attempts."):
+        return "Callback attempt"
+    if path.startswith("same_child."):
+        return "Same child as an earlier contact"
     return path.split(".")[-1].replace("_", " ").capitalize()
 
 
@@ -71,6 +81,11 @@ def _item(value: Any) -> str:
 
 def _change(path: str, old: Any, new: Any) -> str:
     name = label(path)
+    if path.startswith("attempts."):
+        said = words()["callback_attempt_result"].get(str(new), {}).get("text", str(new))
+        return f"{name}: {said}"
+    if path.startswith("same_child."):
+        return "Confirmed as the same child" if new else "Dismissed: not the same child"
     if isinstance(old, list) or isinstance(new, list):
         old_items, new_items = old or [], new or []
         added = [_item(v) for v in new_items if v not in old_items]

@@ -19,6 +19,31 @@ class CallbackOutcome(StrEnum):
     NOT_NEEDED = "not_needed"
 
 
+class AttemptResult(StrEnum):
+    """What came of one try at calling back."""
+
+    NO_ANSWER = "no_answer"
+    VOICEMAIL_LEFT = "voicemail_left"
+    WRONG_NUMBER = "wrong_number"
+    LINE_BUSY = "line_busy"
+    REACHED = "reached"
+
+
+class AttemptCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    result: AttemptResult
+    note: str = Field("", max_length=500, description="A short note, if any.")
+
+
+class AttemptRead(BaseModel):
+    id: int
+    at: datetime
+    worker: WorkerRef
+    result: str
+    note: str
+
+
 class CallbackRead(BaseModel):
     id: int
     record_id: DbId
@@ -35,6 +60,9 @@ class CallbackRead(BaseModel):
     completed_at: datetime | None
     resolution: str | None
     outcome: str | None
+    attempts: list[AttemptRead] = Field(
+        default_factory=list, description="Each try at calling back, oldest first."
+    )
 
     @computed_field(description="The caller's number in UK national format, or Withheld.")  # type: ignore[prop-decorator]
     @property

@@ -13,19 +13,26 @@ from sqlalchemy.orm import Session
 
 from app.api.deps import NowDep, SessionDep
 from app.auth import Principal, StaffRole, require
-from app.errors import Conflict, NotFound, NotLinked
+from app.errors import Conflict, NotFound
 from app.params import DbId
-from app.records.callback_schemas import CallbackComplete, CallbackPage, CallbackRead
+from app.records.callback_schemas import (
+    AttemptCreate,
+    AttemptRead,
+    CallbackComplete,
+    CallbackPage,
+    CallbackRead,
+)
+from app.records.callback_service import ENTITY, give_record_to, record_attempt, worker_id_of
 from app.records.schemas import LineRef, WorkerRef
 from app.records.service import audit_record
-from models import CallbackStatus, CallbackTask, ConversationRecord, Line, Worker
+from models import CallbackStatus, CallbackTask, Line, Worker
+from models.records import CallbackAttempt
 
 router = APIRouter(prefix="/callbacks", tags=["callbacks"])
 
 Reader = Annotated[Principal, Depends(require(StaffRole.WORKER, StaffRole.MANAGER))]
 Doer = Annotated[Principal, Depends(require(StaffRole.WORKER))]
 
-ENTITY = "callback_task"
 # Tasks still to do (open or claimed) oldest first, then done ones: claiming a task keeps
 # its place, so the oldest caller is still seen first.
 _STATUS_ORDER = case(
@@ -34,7 +41,34 @@ _STATUS_ORDER = case(
 )
 
 
-def _read(task: CallbackTask, names: dict[int, str]) -> CallbackRead:
+def _attempt(attempt: CallbackAttempt) -> AttemptRead:
+    return AttemptRead(
+        id=attempt.id,
+        at=attempt.at,
+        worker=WorkerRef(id=attempt.worker_id, name=attempt.worker_name),
+        result=attempt.result,
+        note=attempt.note,
+    )
+
+
+def _attempts(session: Session, tasks: list[CallbackTask]) -> dict[int, list[AttemptRead]]:
+    """Each task's attempts, oldest first, in one query for the whole page."""
+    found: dict[int, list[AttemptRead]] = {task.id: [] for task in tasks}
+    if not tasks:
+        return found
+    rows = session.scalars(
+        select(CallbackAttempt)
+        .where(CallbackAttempt.task_id.in_(list(found)))
+        .order_by(CallbackAttempt.at, CallbackAttempt.id)
+    )
+    for attempt in rows:
+        found[attempt.task_id].append(_attempt(attempt))
+    return found
+
+
+def _read(
+    task: CallbackTask, names: dict[int, str], attempts: list[AttemptRead] | None = None
+) -> CallbackRead:
     claimer = task.claimed_by_worker_id
     return CallbackRead(
         id=task.id,
@@ -52,6 +86,7 @@ def _read(task: CallbackTask, names: dict[int, str]) -> CallbackRead:
         completed_at=task.completed_at,
         resolution=task.resolution,
         outcome=task.outcome,
+        attempts=attempts or [],
     )
 
 
@@ -72,12 +107,6 @@ def _audit(
 ) -> None:
     entity = (ENTITY, task.id)
     audit_record(session, principal, action, task.record_id, now, entity=entity, changes=changes)
-
-
-def _worker_id(principal: Principal) -> int:
-    if principal.worker_id is None:
-        raise NotLinked()
-    return principal.worker_id
 
 
 @router.get("", response_model=CallbackPage)
@@ -104,7 +133,12 @@ def list_callbacks(
         ).unique()
     )
     names = _worker_names(session, tasks)
-    return CallbackPage(items=[_read(t, names) for t in tasks], total=total)
+    attempts = _attempts(session, tasks)
+    return CallbackPage(items=[_read(t, names, attempts[t.id]) for t in tasks], total=total)
+
+
+def _one(session: Session, task: CallbackTask) -> CallbackRead:
+    return _read(task, _worker_names(session, [task]), _attempts(session, [task])[task.id])
 
 
 def _task(session: Session, task_id: DbId) -> CallbackTask:
@@ -119,7 +153,7 @@ def claim_callback(
     task_id: DbId, principal: Doer, session: SessionDep, now: NowDep
 ) -> CallbackRead:
     """Take the task on. 409 when another worker has it or it is done."""
-    worker_id = _worker_id(principal)
+    worker_id = worker_id_of(principal)
     # One atomic UPDATE: of two claims at once, exactly one finds the task still open.
     won = session.execute(
         update(CallbackTask)
@@ -132,7 +166,7 @@ def claim_callback(
     session.refresh(task)
     if won is None:
         if task.status == CallbackStatus.CLAIMED and task.claimed_by_worker_id == worker_id:
-            return _read(task, _worker_names(session, [task]))
+            return _one(session, task)
         if task.status == CallbackStatus.CLAIMED:
             raise Conflict("Another worker has this task")
         raise Conflict("This task is already done")
@@ -147,31 +181,8 @@ def claim_callback(
             "claimed_by_worker_id": {"old": None, "new": worker_id},
         },
     )
-    _give_record_to(session, principal, task, worker_id, now)
-    return _read(task, _worker_names(session, [task]))
-
-
-def _give_record_to(
-    session: Session, principal: Principal, task: CallbackTask, worker_id: DbId, now: datetime
-) -> None:
-    """The call nobody answered is written up by whoever calls back."""
-    record = session.get(
-        ConversationRecord, task.record_id, with_for_update={"of": ConversationRecord}
-    )
-    if record is None or record.completed_at is not None:
-        return
-    if record.assigned_worker_id is None and record.accepted_worker_id is None:
-        record.assigned_worker_id = worker_id
-        record.updated_at = now
-        audit_record(
-            session,
-            principal,
-            "record.assign",
-            record.id,
-            now,
-            changes={"assigned_worker_id": {"old": None, "new": worker_id}},
-            detail="claimed its callback task",
-        )
+    give_record_to(session, principal, task, worker_id, now)
+    return _one(session, task)
 
 
 @router.post("/{task_id}/complete", response_model=CallbackRead)
@@ -179,7 +190,7 @@ def complete_callback(
     task_id: DbId, body: CallbackComplete, principal: Doer, session: SessionDep, now: NowDep
 ) -> CallbackRead:
     """Say what happened. The worker who claimed it (an open task is claimed on the way)."""
-    worker_id = _worker_id(principal)
+    worker_id = worker_id_of(principal)
     task = session.scalar(
         select(CallbackTask).where(CallbackTask.id == task_id).with_for_update(of=CallbackTask)
     )
@@ -217,4 +228,15 @@ def complete_callback(
         {k: {"old": before[k], "new": after[k]} for k in before if before[k] != after[k]},
     )
     session.flush()
-    return _read(task, _worker_names(session, [task]))
+    return _one(session, task)
+
+
+@router.post("/{task_id}/attempts", response_model=CallbackRead, status_code=201)
+def add_attempt(
+    task_id: DbId, body: AttemptCreate, principal: Doer, session: SessionDep, now: NowDep
+) -> CallbackRead:
+    """Record a try at calling back (no answer, voicemail left, wrong number, line busy,
+    reached). The task stays to do, in its place, until it is completed."""
+    attempt = record_attempt(session, principal, task_id, body, now)
+    task = _task(session, attempt.task_id)
+    return _one(session, task)
