@@ -236,6 +236,15 @@ def previous_contacts(session: Session, record: ConversationRecord) -> list[Prev
             ),
             "caller_number",
         )
+    # The worker's own word: a likely match they confirmed is about the same child.
+    note(
+        session.execute(
+            select(ConversationRecord.id, ConversationRecord.started_at)
+            .join(RecordChildMatch, RecordChildMatch.other_record_id == ConversationRecord.id)
+            .where(*window, RecordChildMatch.record_id == record.id, RecordChildMatch.same_child)
+        ),
+        "confirmed_same_child",
+    )
     found = [
         PreviousContact(record_id, started_at, tuple(sorted(reasons)))
         for record_id, (started_at, reasons) in matched.items()
@@ -244,7 +253,56 @@ def previous_contacts(session: Session, record: ConversationRecord) -> list[Prev
 
 
 def is_about_same_child(contact: PreviousContact) -> bool:
-    return any(reason.startswith("child_") for reason in contact.matched_on)
+    return any(
+        reason.startswith("child_") or reason == "confirmed_same_child"
+        for reason in contact.matched_on
+    )
+
+
+def unmatchable_children(keys: list[ChildKey]) -> list[ChildKey]:
+    """Children the service cannot match by itself: no date of birth and no reference."""
+    return [k for k in keys if not k.date_of_birth and not k.reference]
+
+
+def likely_same_child(session: Session, record: ConversationRecord) -> list[PreviousContact]:
+    """Records in the twelve months before this one that may be about the same child but
+    could not be matched: the same child's name where either has no date of birth, or,
+    while some child here cannot be matched (or none is named yet), the same caller.
+
+    The worker says which are the same child; those they answered are left out.
+    Newest first.
+    """
+    since = year_before(record.started_at)
+    window = (
+        ConversationRecord.id != record.id,
+        ConversationRecord.started_at >= since,
+        ConversationRecord.started_at <= record.started_at,
+    )
+    answered = select(RecordChildMatch.other_record_id).where(
+        RecordChildMatch.record_id == record.id
+    )
+    keys = record_children_keys(session, record.id)
+    matched: dict[int, tuple[datetime, set[str]]] = {}
+    base = select(ConversationRecord.id, ConversationRecord.started_at).where(
+        *window, ConversationRecord.id.not_in(answered)
+    )
+    for key in (k for k in keys if k.name):
+        same_name = base.join(RecordChild, RecordChild.record_id == ConversationRecord.id).where(
+            RecordChild.name_key == key.name
+        )
+        if key.date_of_birth:  # only the earlier ones that have none could be this child
+            same_name = same_name.where(RecordChild.date_of_birth.is_(None))
+        for record_id, started_at in session.execute(same_name):
+            matched.setdefault(record_id, (started_at, set()))[1].add("child_name")
+    if record.caller_number and (not keys or unmatchable_children(keys)):
+        same_caller = base.where(ConversationRecord.caller_number == record.caller_number)
+        for record_id, started_at in session.execute(same_caller):
+            matched.setdefault(record_id, (started_at, set()))[1].add("caller_number")
+    found = [
+        PreviousContact(record_id, started_at, tuple(sorted(reasons)))
+        for record_id, (started_at, reasons) in matched.items()
+    ]
+    return sorted(found, key=lambda c: (c.started_at, c.record_id), reverse=True)
 
 
 class CallbackAttempt(Base):

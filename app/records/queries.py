@@ -30,9 +30,11 @@ from app.records.schemas import (
 from app.records.service import is_locked
 from models import ConversationRecord, Line, RecordStatus, Worker
 from models.records import (
+    PreviousContact,
     RecordAddendum,
     RecordChild,
     is_about_same_child,
+    likely_same_child,
     name_key,
     previous_contacts,
     reference_key,
@@ -154,9 +156,31 @@ def read_record(session: Session, record: ConversationRecord) -> RecordRead:
     )
 
 
+def match_needs(content: dict[str, Any]) -> str:
+    """What looking for earlier contacts about the children needs, in words ("" if none)."""
+    children = content.get("household", {}).get("children", [])
+    named = [c for c in children if str(c.get("name") or "").strip() or c.get("reference")]
+    if not named:
+        return "Add the child's name and date of birth to look for earlier contacts about them."
+    missing = [
+        str(c.get("name") or "the child")
+        for c in named
+        if not c.get("date_of_birth") and not str(c.get("reference") or "").strip()
+    ]
+    if not missing:
+        return ""
+    who = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
+    return (
+        f"Add the date of birth of {who} (or a case reference) to look for earlier contacts"
+        " about them. Until then, check the likely matches below."
+    )
+
+
 def read_previous_contacts(session: Session, record: ConversationRecord) -> PreviousContacts:
     contacts = previous_contacts(session, record)
-    ids = [c.record_id for c in contacts]
+    about_ids = {c.record_id for c in contacts if is_about_same_child(c)}
+    likely = [c for c in likely_same_child(session, record) if c.record_id not in about_ids]
+    ids = [c.record_id for c in (*contacts, *likely)]
     others = {
         r.id: r
         for r in session.scalars(
@@ -164,27 +188,29 @@ def read_previous_contacts(session: Session, record: ConversationRecord) -> Prev
         ).unique()
     }
 
-    def view(contact_id: int, matched_on: tuple[str, ...], started: datetime) -> Any:
-        other = others[contact_id]
+    def view(contact: PreviousContact) -> PreviousContactRead:
+        other = others[contact.record_id]
         return PreviousContactRead(
-            record_id=contact_id,
-            started_at=started,
+            record_id=contact.record_id,
+            started_at=contact.started_at,
             line=_line_ref(other.line),
             status=status_of(other),
             outcome=other.outcome,
             children=_children_names(other.content or {}),
-            matched_on=list(matched_on),
+            matched_on=list(contact.matched_on),
         )
 
-    about = [
-        view(c.record_id, c.matched_on, c.started_at) for c in contacts if is_about_same_child(c)
-    ]
-    caller = [
-        view(c.record_id, c.matched_on, c.started_at)
-        for c in contacts
-        if "caller_number" in c.matched_on
-    ]
-    return PreviousContacts(re_referral=bool(about), about_the_child=about, from_the_caller=caller)
+    about = [view(c) for c in contacts if is_about_same_child(c)]
+    caller = [view(c) for c in contacts if "caller_number" in c.matched_on]
+    needs = match_needs(record.content or {})
+    return PreviousContacts(
+        re_referral=bool(about),
+        about_the_child=about,
+        from_the_caller=caller,
+        match_made=not needs,
+        match_needs=needs,
+        likely=[view(c) for c in likely],
+    )
 
 
 def summary(record: ConversationRecord) -> RecordSummary:

@@ -558,6 +558,24 @@ class PreviousContacts(BaseModel):
     re_referral: bool
     about_the_child: list[PreviousContactRead]
     from_the_caller: list[PreviousContactRead]
+    match_made: bool = Field(
+        description="Whether every child named could be looked for (a name with a date of "
+        "birth, or a reference). When false, no earlier contact is ruled out."
+    )
+    match_needs: str = Field(description="What the match needs, in words; empty when made.")
+    likely: list[PreviousContactRead] = Field(
+        description="Records that may be about the same child (same name, or same caller "
+        "while the match cannot be made), for the worker to confirm or dismiss."
+    )
+
+
+class ChildMatchAnswer(BaseModel):
+    """The worker's word on one likely earlier contact."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    other_record_id: DbId
+    same_child: bool = Field(description="True: this is the same child. False: it is not.")
 
 
 class RecordAssign(BaseModel):

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.auth import Principal, StaffRole
-from app.errors import Conflict, Forbidden, InvalidFields, NotFound
+from app.errors import Conflict, Forbidden, Invalid, InvalidFields, NotFound
 from app.records.schemas import (
     SECTIONS,
     RecordUpdate,
@@ -28,6 +28,7 @@ from models import ConversationRecord, RecordStatus
 from models.audit import audit
 from models.records import (
     RecordAddendum,
+    RecordChildMatch,
     index_children,
 )
 from routing import LONDON
@@ -200,3 +201,42 @@ def add_addendum(
     session.add(addendum)
     session.flush()
     return addendum
+
+
+def answer_child_match(
+    session: Session,
+    principal: Principal,
+    record: ConversationRecord,
+    other_record_id: int,
+    same_child: bool,
+    now: datetime,
+) -> None:
+    """Store the worker's word that an earlier record is (or is not) about the same child,
+    audited. The worker the record is with, while it is open; answering again changes it."""
+    check_can_change(principal, record)
+    other = session.get(ConversationRecord, other_record_id)
+    if other is None or other.id == record.id or other.started_at > record.started_at:
+        raise Invalid("other_record_id", "Choose one of the earlier contacts offered")
+    match = session.scalar(
+        select(RecordChildMatch).where(
+            RecordChildMatch.record_id == record.id,
+            RecordChildMatch.other_record_id == other.id,
+        )
+    )
+    before = match.same_child if match else None
+    if match is None:
+        match = RecordChildMatch(record_id=record.id, other_record_id=other.id)
+        session.add(match)
+    match.same_child = same_child
+    match.at = now
+    match.user_id = principal.user_id
+    session.flush()
+    if before != same_child:
+        audit_record(
+            session,
+            principal,
+            "record.child_match",
+            record.id,
+            now,
+            changes={f"same_child.{other.id}": {"old": before, "new": same_child}},
+        )

@@ -83,10 +83,12 @@ EXPECTED: dict[str, frozenset[StaffRole] | str] = {
     "GET /api/records/{record_id}/previous-contacts": frozenset({W, M}),
     "POST /api/records/{record_id}/assign": frozenset({M}),
     "GET /api/records/{record_id}/audit": frozenset({M}),
+    "POST /api/records/{record_id}/child-matches": frozenset({W}),
     # Callback tasks: workers work them; managers see them
     "GET /api/callbacks": frozenset({W, M}),
     "POST /api/callbacks/{task_id}/claim": frozenset({W}),
     "POST /api/callbacks/{task_id}/complete": frozenset({W}),
+    "POST /api/callbacks/{task_id}/attempts": frozenset({W}),
     # The measures (issue 9): managers; coordinators read the load their rota carries; the
     # duty room's wallboard (no caller, no child) for everyone who works there.
     "GET /api/measures": frozenset({M}),

@@ -256,6 +256,8 @@ def test_routes_name_exactly_the_roles_they_need(api: ApiClient) -> None:
         ("GET", "/api/callbacks"): {StaffRole.WORKER, StaffRole.MANAGER},
         ("POST", "/api/callbacks/{task_id}/claim"): {StaffRole.WORKER},
         ("POST", "/api/callbacks/{task_id}/complete"): {StaffRole.WORKER},
+        ("POST", "/api/records/{record_id}/child-matches"): {StaffRole.WORKER},
+        ("POST", "/api/callbacks/{task_id}/attempts"): {StaffRole.WORKER},
     }
     found = {
         (method, "/api" + route.path): allowed_roles(route)
@@ -432,7 +434,14 @@ def test_no_previous_contact_no_re_referral(api: ApiClient, clock: FixedClock) -
         api, clock, worker, NOW, {"name": "Ben", "date_of_birth": "2019-01-02"}, "+447700900302"
     )
     body = api.get(f"/api/records/{current}/previous-contacts").json()
-    assert body == {"re_referral": False, "about_the_child": [], "from_the_caller": []}
+    assert body == {
+        "re_referral": False,
+        "about_the_child": [],
+        "from_the_caller": [],
+        "match_made": True,
+        "match_needs": "",
+        "likely": [],
+    }
 
 
 # Lists and search -----------------------------------------------------------------------

@@ -21,6 +21,7 @@ from app.records import audit_words, queries, service
 from app.records.schemas import (
     AddendumCreate,
     AddendumRead,
+    ChildMatchAnswer,
     PreviousContacts,
     RecordAssign,
     RecordPage,
@@ -159,10 +160,13 @@ def previous_contacts(
     record_id: DbId, principal: Reader, session: SessionDep, now: NowDep
 ) -> PreviousContacts:
     """Records in the 12 months before this one about the same child (name and date of
-    birth, or reference) and from the same caller number; the re-referral flag."""
+    birth, or reference, or confirmed by the worker) and from the same caller number; the
+    re-referral flag; when the match cannot be made, what it needs and the likely matches."""
     record = service.get_record(session, record_id)
     found = queries.read_previous_contacts(session, record)
-    shown = sorted({c.record_id for c in (*found.about_the_child, *found.from_the_caller)})
+    shown = sorted(
+        {c.record_id for c in (*found.about_the_child, *found.from_the_caller, *found.likely)}
+    )
     service.audit_record(
         session,
         principal,
@@ -172,6 +176,20 @@ def previous_contacts(
         detail="shown=" + ",".join(map(str, shown)),
     )
     return found
+
+
+@router.post("/{record_id}/child-matches", response_model=PreviousContacts)
+def answer_child_match(
+    record_id: DbId, body: ChildMatchAnswer, principal: Writer, session: SessionDep, now: NowDep
+) -> PreviousContacts:
+    """Say whether a likely earlier contact is about the same child (the worker the record
+    is with, while open). A confirmed one counts as an earlier contact about the child (a
+    re-referral); a dismissed one is no longer offered. Audited."""
+    record = service.get_record(session, record_id, lock=True)
+    service.answer_child_match(
+        session, principal, record, body.other_record_id, body.same_child, now
+    )
+    return queries.read_previous_contacts(session, record)
 
 
 @router.post("/{record_id}/assign", response_model=RecordRead)
