@@ -1,10 +1,13 @@
-// The conversation record: the call's facts (read-only), the sections as fieldsets with
-// autosave of the sections changed, completion with an error summary, the locked view,
-// addenda, and the earlier contacts panel with the re-referral flag.
+// The conversation record: the call's facts (read-only), the sections as GOV.UK Frontend
+// fieldsets with autosave of the sections changed, completion with an error summary; a
+// record nobody here may change (completed, or with someone else) as GOV.UK summary lists,
+// printable; addenda; and the earlier contacts panel with the re-referral flag and, when the
+// match cannot be made, what it needs and the likely matches to confirm.
 import {
-  ApiError, announce, api, clearErrors, formatDateTime, h, hasRole, me, showErrors, staffWorkers,
+  ApiError, announce, api, formatDate, formatDateTime, h, hasRole, me, staffWorkers,
 } from "/static/js/api.js";
 import { formatClockSeconds } from "/static/js/london.js";
+import { clearErrors, dateInput, readDateInput, showErrors } from "/static/js/record_errors.js";
 import { choices, govukWordTag, word } from "/static/js/words.js";
 
 // A GOV.UK Frontend tag: sentence case, the words say it, the colour only adds to them.
@@ -146,55 +149,57 @@ let saving = null; // the save in flight, if any
 
 // ---- building the form ------------------------------------------------------------------
 
-function describedBy(...ids) {
-  const list = ids.filter(Boolean);
-  return list.length ? list.join(" ") : null;
+function hintOf(field, id) {
+  return field.hint ? h("div", { class: "govuk-hint", id: `${id}-hint` }, field.hint) : null;
+}
+
+function choiceGroup(field, id, value) {
+  const type = field.type;
+  const options = type === "yesno" ? [["yes", "Yes"], ["no", "No"]] : field.options;
+  const selected = type === "yesno" ? (value === true ? "yes" : value === false ? "no" : null) : value;
+  const kind = type === "checkboxes" ? "checkboxes" : "radios";
+  const items = options.map(([optionValue, label], index) => {
+    const optionId = index === 0 ? id : `${id}-${optionValue}`;
+    const checked = type === "checkboxes" ? (selected || []).includes(optionValue) : selected === optionValue;
+    return h("div", { class: `govuk-${kind}__item` },
+      h("input", { class: `govuk-${kind}__input`, type: kind === "radios" ? "radio" : "checkbox", id: optionId, name: id, value: optionValue, checked }),
+      h("label", { class: `govuk-label govuk-${kind}__label`, for: optionId }, label));
+  });
+  return h("div", { class: "govuk-form-group" },
+    h("fieldset", { class: "govuk-fieldset", "aria-describedby": field.hint ? `${id}-hint` : null },
+      h("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, field.label), hintOf(field, id),
+      h("div", { class: `govuk-${kind} govuk-${kind}--small${type === "yesno" ? " govuk-radios--inline" : ""}`, "data-module": `govuk-${kind}` }, items)));
 }
 
 function fieldGroup(field, id, value) {
-  const hintId = field.hint ? `${id}-hint` : null;
-  const hint = field.hint ? h("span", { class: "hint", id: hintId }, field.hint) : null;
   const type = field.type || "text";
-  if (type === "radios" || type === "yesno" || type === "checkboxes") {
-    const options = type === "yesno" ? [["yes", "Yes"], ["no", "No"]] : field.options;
-    const selected = type === "yesno" ? (value === true ? "yes" : value === false ? "no" : null) : value;
-    const inputType = type === "checkboxes" ? "checkbox" : "radio";
-    const choices = options.map(([optionValue, label], index) => {
-      const optionId = index === 0 ? id : `${id}-${optionValue}`;
-      const checked = type === "checkboxes" ? (selected || []).includes(optionValue) : selected === optionValue;
-      return h("div", { class: "choice" },
-        h("input", { type: inputType, id: optionId, name: id, value: optionValue, checked }),
-        h("label", { for: optionId }, label));
-    });
-    const inline = type === "yesno";
-    return h("div", { class: "form-group" },
-      h("fieldset", { class: "fieldset", "aria-describedby": hintId },
-        h("legend", { class: "label" }, field.label), hint,
-        h("div", { class: `${inputType === "radio" ? "radios" : "checkboxes"}${inline ? " radios--inline" : ""}` }, choices)));
-  }
+  if (["radios", "yesno", "checkboxes"].includes(type)) return choiceGroup(field, id, value);
+  if (type === "date") return dateInput(id, field.label, { hint: field.hint ? `${field.hint} For example, 27 3 2019` : null, value });
+  const described = field.hint ? `${id}-hint` : null;
   let control;
   if (type === "textarea") {
-    control = h("textarea", { class: "textarea", id, name: id, rows: field.rows || 5, maxlength: field.max, "aria-describedby": hintId });
+    control = h("textarea", { class: "govuk-textarea", id, name: id, rows: field.rows || 5, maxlength: field.max, "aria-describedby": described });
     control.value = value || "";
   } else if (type === "select") {
-    control = h("select", { class: "select", id, name: id, "aria-describedby": hintId },
+    control = h("select", { class: "govuk-select", id, name: id, "aria-describedby": described },
       field.required ? null : h("option", { value: "" }, "Choose"),
       field.options.map(([optionValue, label]) => h("option", { value: optionValue, selected: value === optionValue }, label)));
   } else {
-    const attributes = { class: `input${field.short || type === "number" || type === "date" ? " input--short" : ""}`, id, name: id,
-      type: type === "number" ? "text" : type, "aria-describedby": hintId, maxlength: field.max };
-    if (type === "number") Object.assign(attributes, { inputmode: "numeric", pattern: "[0-9]*", maxlength: 3 });
+    const width = type === "number" ? " govuk-input--width-3" : field.short ? " govuk-input--width-10" : "";
+    const attributes = { class: `govuk-input${width}`, id, name: id, type: type === "number" ? "text" : type,
+      "aria-describedby": described, maxlength: field.max, spellcheck: type === "text" ? null : "false" };
+    if (type === "number") Object.assign(attributes, { inputmode: "numeric", maxlength: 3 });
     if (type === "tel") attributes.autocomplete = "off";
     control = h("input", attributes);
     control.value = value === null || value === undefined ? "" : String(value);
   }
-  return h("div", { class: "form-group" }, h("label", { class: "label", for: id }, field.label), hint, control);
+  return h("div", { class: "govuk-form-group" }, h("label", { class: "govuk-label", for: id }, field.label), hintOf(field, id), control);
 }
 
 function listGroup(field, id, items) {
   const container = h("div", { id: `${id}-list`, dataset: { count: items.length } });
   items.forEach((item, index) => container.append(listItem(field, id, index, item)));
-  const add = h("button", { type: "button", class: "button button--secondary", id, dataset: { add: id } }, field.add);
+  const add = h("button", { type: "button", class: "govuk-button govuk-button--secondary", id, dataset: { add: id } }, field.add);
   add.addEventListener("click", () => {
     const current = readList(field, id);
     current.push({});
@@ -203,14 +208,14 @@ function listGroup(field, id, items) {
     if (first) first.focus();
     changed(sectionOf(add));
   });
-  return h("div", { class: "form-group", dataset: { list: id } },
-    h("h3", { class: "heading-m" }, field.label), container, add);
+  return h("div", { class: "govuk-form-group", dataset: { list: id } },
+    h("h3", { class: "govuk-heading-m" }, field.label), container, add);
 }
 
 function listItem(field, id, index, item) {
   const base = `${id}-${index}`;
-  const remove = h("button", { type: "button", class: "link-button", dataset: { remove: base } },
-    "Remove", h("span", { class: "visually-hidden" }, ` ${field.item.toLowerCase()} ${index + 1}`));
+  const remove = h("button", { type: "button", class: "govuk-button govuk-button--warning", dataset: { remove: base } },
+    "Remove", h("span", { class: "govuk-visually-hidden" }, ` ${field.item.toLowerCase()} ${index + 1}`));
   remove.addEventListener("click", () => {
     const section = sectionOf(remove);
     const current = readList(field, id);
@@ -219,8 +224,8 @@ function listItem(field, id, index, item) {
     document.getElementById(id).focus();
     changed(section);
   });
-  return h("fieldset", { class: "fieldset repeat", id: base },
-    h("legend", { class: "label" }, `${field.item} ${index + 1}`),
+  return h("fieldset", { class: "govuk-fieldset app-repeat", id: base },
+    h("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--m" }, `${field.item} ${index + 1}`),
     field.fields.map((sub) => fieldGroup(sub, `${base}-${sub.name}`, item[sub.name])),
     remove);
 }
@@ -231,25 +236,82 @@ function rerenderList(field, id, items) {
   container.dataset.count = String(items.length);
 }
 
+function contents() {
+  return h("nav", { class: "govuk-!-margin-bottom-6", "aria-labelledby": "contents-heading" },
+    h("h2", { class: "govuk-heading-m", id: "contents-heading" }, "Sections"),
+    h("ol", { class: "govuk-list govuk-list--number" }, SECTIONS.map((section) =>
+      h("li", {}, h("a", { class: "govuk-link", href: `#section-${section.key}` }, section.legend)))));
+}
+
 function buildForm(content) {
   const sections = document.getElementById("sections");
-  sections.replaceChildren(h("nav", { class: "panel", "aria-labelledby": "contents-heading" },
-    h("h2", { class: "heading-m", id: "contents-heading" }, "Sections"),
-    h("ol", { class: "list" }, SECTIONS.map((section) =>
-      h("li", {}, h("a", { href: `#section-${section.key}` }, section.legend))))));
+  sections.replaceChildren(contents());
   for (const section of SECTIONS) {
     const values = content[section.key] || {};
-    const fieldset = h("fieldset", { class: "fieldset fieldset--section", id: `section-${section.key}`, dataset: { section: section.key } },
-      h("legend", { class: "fieldset__legend" }, h("h2", { class: "heading-l" }, section.legend)),
+    sections.append(h("fieldset", { class: "govuk-fieldset app-section", id: `section-${section.key}`, dataset: { section: section.key } },
+      h("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--l" }, h("h2", { class: "govuk-fieldset__heading" }, section.legend)),
       section.fields.map((field) => {
         const id = `${section.key}-${field.name}`;
         return field.type === "list" ? listGroup(field, id, values[field.name] || []) : fieldGroup(field, id, values[field.name]);
-      }));
-    sections.append(fieldset);
+      })));
   }
 }
 
+// ---- the read-only record: GOV.UK summary lists ----------------------------------------
+
+function inWords(field, value) {
+  const type = field.type || "text";
+  if (value === null || value === undefined || value === "" || (Array.isArray(value) && !value.length)) return null;
+  if (type === "yesno") return value ? "Yes" : "No";
+  if (type === "date") return formatDate(value);
+  if (type === "checkboxes") {
+    return h("ul", { class: "govuk-list" }, value.map((v) => h("li", {}, (field.options.find(([o]) => o === v) || [v, v])[1])));
+  }
+  if (field.options) return (field.options.find(([o]) => o === value) || [value, String(value)])[1];
+  if (type === "tel") return value;
+  const lines = String(value).split("\n");
+  return lines.flatMap((line, index) => (index ? [h("br"), line] : [line]));
+}
+
+function summaryList(fields, values) {
+  const rows = fields.map((field) => {
+    const said = inWords(field, values[field.name]);
+    return said === null ? null : h("div", { class: "govuk-summary-list__row" },
+      h("dt", { class: "govuk-summary-list__key" }, field.label),
+      h("dd", { class: "govuk-summary-list__value" }, said));
+  }).filter(Boolean);
+  return rows.length ? h("dl", { class: "govuk-summary-list" }, rows) : null;
+}
+
+function summaryCards(field, items) {
+  return items.map((item, index) => {
+    const title = item.name || item.who || (field.item === "Check" && item.agency ? inWords(field.fields[0], item.agency) : null);
+    return h("div", { class: "govuk-summary-card" },
+      h("div", { class: "govuk-summary-card__title-wrapper" },
+        h("h4", { class: "govuk-summary-card__title" }, `${field.item} ${index + 1}${title ? `: ${title}` : ""}`)),
+      h("div", { class: "govuk-summary-card__content" },
+        summaryList(field.fields, item) || h("p", { class: "govuk-body" }, "Nothing recorded.")));
+  });
+}
+
+function renderSummary(content) {
+  const container = document.getElementById("record-summary");
+  container.replaceChildren(...SECTIONS.map((section) => {
+    const values = content[section.key] || {};
+    const simple = section.fields.filter((f) => f.type !== "list");
+    const lists = section.fields.filter((f) => f.type === "list" && (values[f.name] || []).length);
+    const body = [summaryList(simple, values),
+      ...lists.map((f) => [h("h3", { class: "govuk-heading-s" }, f.label), ...summaryCards(f, values[f.name])])].flat().filter(Boolean);
+    return h("section", { id: `summary-${section.key}`, "aria-labelledby": `summary-${section.key}-heading` },
+      h("h2", { class: "govuk-heading-l", id: `summary-${section.key}-heading` }, section.legend),
+      body.length ? body : h("p", { class: "govuk-body" }, "Nothing recorded."));
+  }));
+}
+
 // ---- reading the form -------------------------------------------------------------------
+
+// Dates that cannot be read, as [{loc: [id], msg}], filled by readField.
+let dateProblems = [];
 
 function readField(field, id) {
   const type = field.type || "text";
@@ -262,9 +324,13 @@ function readField(field, id) {
   if (type === "checkboxes") {
     return [...form.querySelectorAll(`input[name="${CSS.escape(id)}"]:checked`)].map((input) => input.value);
   }
-  const element = document.getElementById(id);
-  const value = element.value;
-  if (type === "date" || type === "select") return value || null;
+  if (type === "date") {
+    const read = readDateInput(id, field.label);
+    if (read.problem) dateProblems.push({ loc: [id], msg: read.problem });
+    return read.value ?? null;
+  }
+  const value = document.getElementById(id).value;
+  if (type === "select") return value || null;
   if (type === "number") {
     const text = value.trim();
     if (!text) return null;
@@ -302,7 +368,7 @@ function changed(section) {
   dirty.add(section);
   saveStatus.textContent = "Changes not saved yet";
   window.clearTimeout(saveTimer);
-  saveTimer = window.setTimeout(() => save(), SAVE_DELAY_MS);
+  saveTimer = window.setTimeout(() => save({ quiet: true }), SAVE_DELAY_MS);
 }
 
 // Error locations to field ids, falling back to the nearest thing that exists
@@ -321,17 +387,40 @@ function sectionLabel(key) {
   return (SECTIONS.find((s) => s.key === key) || { legend: key }).legend;
 }
 
-// Save the changed sections now. Resolves true when everything is saved.
-async function save() {
+// The changed sections as the API takes them. A section holding a date that cannot be read
+// stays unsaved (nothing typed is lost); `problems` says why, in words.
+function sectionsToSend() {
+  const body = { versions: {} };
+  const problems = [];
+  const held = [];
+  for (const key of dirty) {
+    dateProblems = [];
+    const values = readSection(key);
+    if (dateProblems.length) {
+      problems.push(...dateProblems);
+      held.push(key);
+      continue;
+    }
+    body[key] = values;
+    if (record.versions && record.versions[key] !== undefined) body.versions[key] = record.versions[key];
+  }
+  return { body, problems, held };
+}
+
+// Save the changed sections now. Resolves true when everything is saved. `quiet` (autosave
+// while typing): a date not yet finished is said in the status line, not as an error.
+async function save({ quiet = false } = {}) {
   window.clearTimeout(saveTimer);
   if (saving) await saving;
   if (!dirty.size) return true;
-  const sections = [...dirty];
+  const { body, problems, held } = sectionsToSend();
+  const sections = Object.keys(body).filter((key) => key !== "versions");
   dirty.clear();
-  const body = { versions: {} };
-  for (const key of sections) {
-    body[key] = readSection(key);
-    if (record.versions && record.versions[key] !== undefined) body.versions[key] = record.versions[key];
+  held.forEach((key) => dirty.add(key));
+  if (problems.length && !quiet) showErrors(problems, { form, fieldIdFor });
+  if (!sections.length) {
+    saveStatus.textContent = `Not saved: ${problems[0].msg.charAt(0).toLowerCase()}${problems[0].msg.slice(1)}`;
+    return false;
   }
   saveStatus.textContent = "Saving…";
   saving = (async () => {
@@ -339,20 +428,22 @@ async function save() {
       const saved = await api.patch(`/api/records/${recordId}`, body);
       record.versions = saved.versions;
       record.flags = saved.flags;
-      clearErrors(form);
-      const time = formatClockSeconds();
-      saveStatus.textContent = `Saved at ${time}`;
+      record.content = saved.content;
+      if (!problems.length) clearErrors(form);
+      saveStatus.textContent = problems.length
+        ? `Saved at ${formatClockSeconds()}, except ${held.map(sectionLabel).join(", ")}: ${problems[0].msg}`
+        : `Saved at ${formatClockSeconds()}`;
       renderTags();
       // A child named or dated differently may match earlier contacts now.
       if (sections.includes("household") || sections.includes("caller")) loadEarlierContacts();
-      return true;
+      return !problems.length;
     } catch (error) {
       sections.forEach((key) => dirty.add(key));
       saveStatus.textContent = "Not saved";
       if (error instanceof ApiError && error.status === 409) {
         showErrors([{ loc: [], msg: `Someone else changed ${sections.map(sectionLabel).join(", ")} since you opened the record. Copy your changes, then reload the page.` }], { form });
       } else if (error instanceof ApiError && error.status === 422) {
-        showErrors(error, { form, fieldIdFor });
+        showErrors([...error.details, ...problems], { form, fieldIdFor });
       } else {
         showErrors([{ loc: [], msg: `Your changes were not saved: ${error.message}` }], { form });
       }
@@ -373,8 +464,7 @@ async function complete(event) {
   button.disabled = true;
   try {
     if (!(await save())) return;
-    const completed = await api.post(`/api/records/${recordId}/complete`);
-    record = completed;
+    record = await api.post(`/api/records/${recordId}/complete`);
     clearErrors(form);
     render();
     document.getElementById("locked-banner").focus();
@@ -397,22 +487,21 @@ function assigneeOf(r) {
 
 function renderTags() {
   const tags = document.getElementById("record-tags");
-  const status = govukWordTag("record_status", record.status);
-  const items = [status];
+  const items = [govukWordTag("record_status", record.status)];
   if (record.flags.out_of_hours) items.push(tag("Out of hours", "purple"));
   if (record.flags.re_referral) items.push(tag("Re-referral", "red"));
   tags.replaceChildren(...items.flatMap((item) => [item, " "]));
 }
 
 function fact(key, value) {
-  return h("div", { class: "summary-list__row" }, h("dt", { class: "summary-list__key" }, key),
-    h("dd", { class: "summary-list__value" }, value || "Not known"));
+  return h("div", { class: "govuk-summary-list__row" }, h("dt", { class: "govuk-summary-list__key" }, key),
+    h("dd", { class: "govuk-summary-list__value" }, value || "Not known"));
 }
 
 function renderFacts() {
   const call = record.call;
   const legs = call.legs.length
-    ? h("ul", { class: "list" }, call.legs.map((leg) => h("li", {},
+    ? h("ul", { class: "govuk-list" }, call.legs.map((leg) => h("li", {},
       `${leg.worker ? leg.worker.name : leg.number} (step ${leg.step + 1}): ${word("leg_result", leg.result)}`,
       leg.accepted ? [" ", tag("Accepted", "green")] : null)))
     : "Nobody";
@@ -437,11 +526,12 @@ function renderAddenda() {
   section.hidden = !record.locked;
   const list = document.getElementById("addenda");
   if (!record.addenda.length) {
-    list.replaceChildren(h("p", {}, "No addenda."));
+    list.replaceChildren(h("p", { class: "govuk-body" }, "No addenda."));
   } else {
-    list.replaceChildren(...record.addenda.map((addendum) => h("div", { class: "addendum", dataset: { addendum: addendum.id } },
-      h("p", { class: "addendum__meta" }, `${formatDateTime(addendum.at)}, ${addendum.author_name}`),
-      h("p", { class: "addendum__text" }, addendum.text))));
+    list.replaceChildren(h("dl", { class: "govuk-summary-list" }, record.addenda.map((addendum) =>
+      h("div", { class: "govuk-summary-list__row", dataset: { addendum: addendum.id } },
+        h("dt", { class: "govuk-summary-list__key" }, formatDateTime(addendum.at), h("br"), addendum.author_name),
+        h("dd", { class: "govuk-summary-list__value" }, ...inWords({}, addendum.text))))));
   }
   const assignee = assigneeOf(record);
   const mine = user.worker && assignee && assignee.id === user.worker.id;
@@ -452,17 +542,19 @@ function render() {
   const assignee = assigneeOf(record);
   const mine = Boolean(user.worker && assignee && assignee.id === user.worker.id && hasRole(user, "worker"));
   editable = !record.locked && mine;
+  const named = record.content.household.children.map((c) => c.name).filter(Boolean);
   document.getElementById("record-heading").textContent = record.content.household.children.length
-    ? `Conversation record: ${record.content.household.children.map((c) => c.name).filter(Boolean).join(", ") || "child not named"}`
+    ? `Conversation record: ${named.join(", ") || "child not named"}`
     : "Conversation record";
   renderTags();
   renderFacts();
-  buildForm(record.content);
-  for (const fieldset of form.querySelectorAll("[data-section]")) fieldset.disabled = !editable;
-  document.getElementById("complete-group").hidden = !editable;
+  // Only the worker it is with changes an open record; everyone else reads it as a summary.
+  form.hidden = !editable;
+  document.getElementById("record-summary").hidden = editable;
+  if (editable) buildForm(record.content);
+  else renderSummary(record.content);
   const banner = document.getElementById("locked-banner");
   banner.hidden = !record.locked;
-  banner.tabIndex = -1;
   if (record.locked) {
     document.getElementById("locked-text").textContent =
       `Completed ${formatDateTime(record.completed_at)}. The record is locked: add anything new as an addendum.`;
@@ -508,29 +600,94 @@ async function assign(event) {
   }
 }
 
+// ---- earlier contacts -------------------------------------------------------------------
+
+const MATCHED_ON = {
+  child_name_and_date_of_birth: "the child's name and date of birth",
+  child_reference: "the child's reference",
+  caller_number: "the caller's number",
+  confirmed_same_child: "a worker's word that it is the same child",
+  child_name: "the child's name",
+};
+
+function contactLine(contact) {
+  return [
+    h("a", { class: "govuk-link", href: `/records/${contact.record_id}` }, formatDateTime(contact.started_at)),
+    ` ${contact.line.name}. `,
+    contact.children.length ? `${contact.children.join(", ")}. ` : "No child named. ",
+    contact.outcome ? `Outcome: ${word("record_outcome", contact.outcome)}. ` : `${word("record_status", contact.status)}. `,
+    h("span", { class: "govuk-body-s" }, `Same ${contact.matched_on.map((m) => (MATCHED_ON[m] || m.replaceAll("_", " ")).replace(/^the /, "")).join(" and ")}.`),
+  ];
+}
+
+function contactList(id, items, empty) {
+  return items.length
+    ? h("ul", { class: "govuk-list govuk-list--spaced", id }, items.map((c) => h("li", {}, contactLine(c))))
+    : h("p", { class: "govuk-body", id }, empty);
+}
+
+function likelyItem(contact) {
+  const when = formatDateTime(contact.started_at);
+  const answer = (sameChild) => h("button", {
+    type: "button", class: `govuk-button govuk-button--secondary govuk-!-margin-bottom-0`,
+    onclick: () => answerMatch(contact.record_id, sameChild),
+  }, sameChild ? "This is the same child" : "Not the same child", h("span", { class: "govuk-visually-hidden" }, ` (contact of ${when})`));
+  return h("li", { dataset: { likely: contact.record_id } }, contactLine(contact),
+    editable ? h("div", { class: "govuk-button-group govuk-!-margin-top-2" }, answer(true), answer(false)) : null);
+}
+
+// What the panel says about this child: never "no contact" unless the match was made.
+function childFinding(found) {
+  if (found.re_referral) {
+    return h("p", { class: "govuk-body", id: "re-referral-flag" }, tag("Re-referral", "red"),
+      " This child was the subject of a contact in the 12 months before this one.");
+  }
+  if (!found.match_made) {
+    return h("div", { class: "govuk-warning-text", id: "re-referral-flag" },
+      h("span", { class: "govuk-warning-text__icon", "aria-hidden": "true" }, "!"),
+      h("strong", { class: "govuk-warning-text__text" }, h("span", { class: "govuk-visually-hidden" }, "Warning"),
+        " Earlier contacts about this child cannot be ruled out yet. ", found.match_needs));
+  }
+  if (found.likely.length) {
+    return h("p", { class: "govuk-body", id: "re-referral-flag" },
+      "Earlier contacts may be about this child: say whether each likely match below is the same child.");
+  }
+  return h("p", { class: "govuk-body", id: "re-referral-flag" }, "No contact about this child in the 12 months before this one.");
+}
+
+function renderEarlierContacts(found) {
+  const panel = document.getElementById("earlier-contacts");
+  panel.replaceChildren(panel.querySelector("h2"), childFinding(found),
+    found.likely.length ? [
+      h("h3", { class: "govuk-heading-s" }, "Likely earlier contacts"),
+      h("ul", { class: "govuk-list govuk-list--spaced", id: "likely-contacts" }, found.likely.map(likelyItem)),
+    ] : null,
+    h("h3", { class: "govuk-heading-s" }, "About the same child"), contactList("child-contacts", found.about_the_child, "None found."),
+    h("h3", { class: "govuk-heading-s" }, "From the same number"), contactList("caller-contacts", found.from_the_caller, "None found."),
+    h("p", { class: "govuk-body-s", id: "match-status", role: "status" }));
+}
+
 async function loadEarlierContacts() {
   const panel = document.getElementById("earlier-contacts");
-  const heading = panel.querySelector("h2");
-  let found;
   try {
-    found = await api.get(`/api/records/${recordId}/previous-contacts`);
+    renderEarlierContacts(await api.get(`/api/records/${recordId}/previous-contacts`));
   } catch (error) {
-    panel.replaceChildren(heading, h("p", {}, error.message));
-    return;
+    panel.replaceChildren(panel.querySelector("h2"), h("p", { class: "govuk-body" }, error.message));
   }
-  const list = (items, empty) => items.length
-    ? h("ul", { class: "list list--plain" }, items.map((c) => h("li", {},
-      h("a", { href: `/records/${c.record_id}` }, formatDateTime(c.started_at)), ` ${c.line.name}. `,
-      c.children.length ? `${c.children.join(", ")}. ` : "",
-      c.outcome ? `Outcome: ${word("record_outcome", c.outcome)}. ` : `${word("record_status", c.status)}. `,
-      h("span", { class: "body-s" }, `Matched on ${c.matched_on.join(" and ").replaceAll("_", " ")}.`))))
-    : h("p", {}, empty);
-  panel.replaceChildren(heading,
-    found.re_referral
-      ? h("p", { id: "re-referral-flag" }, tag("Re-referral", "red"), " This child was the subject of a contact in the 12 months before this one.")
-      : h("p", { id: "re-referral-flag" }, "No contact about this child in the 12 months before this one."),
-    h("h3", { class: "heading-m" }, "About the same child"), list(found.about_the_child, "None found."),
-    h("h3", { class: "heading-m" }, "From the same number"), list(found.from_the_caller, "None found."));
+}
+
+async function answerMatch(otherRecordId, sameChild) {
+  try {
+    const found = await api.post(`/api/records/${recordId}/child-matches`, { other_record_id: otherRecordId, same_child: sameChild });
+    record.flags.re_referral = found.re_referral;
+    renderTags();
+    renderEarlierContacts(found);
+    announce(document.getElementById("match-status"), sameChild
+      ? "Confirmed as the same child: it counts as an earlier contact about this child."
+      : "Dismissed: not the same child.");
+  } catch (error) {
+    announce(document.getElementById("match-status"), error.message);
+  }
 }
 
 // ---- addenda ----------------------------------------------------------------------------
@@ -550,7 +707,7 @@ async function addAddendum(event) {
     record.addenda.push(added);
     textarea.value = "";
     renderAddenda();
-    announce(saveStatus, "Addendum added.");
+    announce(document.getElementById("addendum-status"), "Addendum added.");
   } catch (error) {
     showErrors(error instanceof ApiError && error.status === 422 ? error : [{ loc: [], msg: error.message }],
       { form: addendumForm, fieldIdFor: (loc) => (loc[loc.length - 1] === "text" ? "addendum-text" : "") });
@@ -565,8 +722,9 @@ async function start() {
   } catch (error) {
     if (error instanceof ApiError && error.status !== 401) {
       document.querySelector("main").replaceChildren(
-        h("h1", {}, error.status === 404 ? "Record not found" : "You cannot see this record"),
-        h("p", {}, error.message), h("p", {}, h("a", { href: "/records" }, "Search records")));
+        h("h1", { class: "govuk-heading-xl" }, error.status === 404 ? "Record not found" : "You cannot see this record"),
+        h("p", { class: "govuk-body" }, error.message),
+        h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: "/records" }, "Search records")));
     }
     return;
   }
@@ -580,13 +738,14 @@ async function start() {
   });
   form.addEventListener("submit", complete);
   document.getElementById("addendum-form").addEventListener("submit", addAddendum);
+  document.getElementById("print-button").addEventListener("click", () => window.print());
   if (hasRole(user, "manager")) {
     loadWorkers();
     document.getElementById("assign-form").addEventListener("submit", assign);
   }
   window.addEventListener("beforeunload", (event) => {
     if (dirty.size || saving) {
-      save();
+      save({ quiet: true });
       event.preventDefault();
     }
   });

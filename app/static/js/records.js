@@ -1,6 +1,7 @@
 // Record search: the form is a plain GET form (the URL holds the search, so Back works);
 // this script fills it from the URL, checks it, and shows the API's results.
 import { ApiError, api, formatDateTime, h } from "/static/js/api.js";
+import { readDateInput } from "/static/js/record_errors.js";
 import { govukWordTag, word } from "/static/js/words.js";
 
 const PER_PAGE = 25;
@@ -14,7 +15,7 @@ const SEARCH_PROBLEMS = {
   q: "Enter between 2 and 100 characters to search",
   status: "Choose a status from the list",
   line: "Choose a line from the list",
-  day: "Enter the day the call came in as a real date, like 2 12 2026",
+  day: "Enter the date of the call as a real date, like 2 12 2026",
   mine: "Tick or untick \u201cRecords with me\u201d and search again",
   open: "Tick or untick \u201cOpen records\u201d and search again",
 };
@@ -43,14 +44,17 @@ function showProblems(problems) {
     seen.add(text);
     const input = field ? document.getElementById(field) : null;
     if (input) {
-      const group = input.closest(".govuk-form-group");
+      // A date input's error marks its whole group and its three boxes.
+      const date = input.closest(".govuk-date-input");
+      const group = (date || input).parentElement.closest(".govuk-form-group");
       group?.classList.add("govuk-form-group--error");
       if (input.tagName === "SELECT") input.classList.add("govuk-select--error");
+      else if (date) date.querySelectorAll("input").forEach((box) => box.classList.add("govuk-input--error"));
       else if (input.type !== "checkbox") input.classList.add("govuk-input--error");
       input.setAttribute("aria-invalid", "true");
       const message = h("p", { class: "govuk-error-message", id: `${input.id}-error` },
         h("span", { class: "govuk-visually-hidden" }, "Error: "), text);
-      (input.closest(".govuk-checkboxes") || input).before(message);
+      (input.closest(".govuk-checkboxes, .govuk-date-input") || input).before(message);
       const described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
       input.setAttribute("aria-describedby", [...described, message.id].join(" "));
       const link = h("a", { href: `#${input.id}` }, text);
@@ -76,7 +80,7 @@ function problemsOf(error) {
   if (error instanceof ApiError && error.status === 422) {
     const found = error.details.map((detail) => {
       const name = String((detail.loc || [])[(detail.loc || []).length - 1] ?? "");
-      return SEARCH_PROBLEMS[name] ? { field: name, text: SEARCH_PROBLEMS[name] } : null;
+      return SEARCH_PROBLEMS[name] ? { field: name === "day" ? "day-day" : name, text: SEARCH_PROBLEMS[name] } : null;
     }).filter(Boolean);
     return found.length ? found : [{ field: null, text: "The search could not be done. Clear it and search again." }];
   }
@@ -88,8 +92,17 @@ function problemsOf(error) {
 }
 
 function fillForm() {
-  for (const name of ["q", "status", "line", "day"]) {
+  for (const name of ["q", "status", "line"]) {
     if (params.has(name)) form.elements[name].value = params.get(name);
+  }
+  // The URL holds the day as the API takes it (2026-12-02); people type 2 12 2026.
+  const day = /^(\d{4})-(\d{2})-(\d{2})$/.exec(params.get("day") || "");
+  if (day) {
+    form.elements["day-day"].value = String(Number(day[3]));
+    form.elements["day-month"].value = String(Number(day[2]));
+    form.elements["day-year"].value = day[1];
+  } else if (params.get("day")) {
+    form.elements["day-day"].value = params.get("day");
   }
   form.elements.mine.checked = params.get("mine") === "true";
   form.elements.open.checked = params.get("open") === "true";
@@ -97,12 +110,19 @@ function fillForm() {
 
 form.addEventListener("submit", (event) => {
   const q = form.elements.q.value.trim();
-  if (q && q.length < 2) {
+  const day = readDateInput("day-day", "The date of the call",
+    { day: "day-day", month: "day-month", year: "day-year" });
+  const problems = [];
+  if (q && q.length < 2) problems.push({ field: "q", text: "Enter at least 2 characters to search" });
+  if (day.problem) problems.push({ field: "day-day", text: day.problem });
+  if (problems.length) {
     event.preventDefault();
     results.replaceChildren();
-    showProblems([{ field: "q", text: "Enter at least 2 characters to search" }]);
+    showProblems(problems);
     return;
   }
+  form.elements.day.value = day.value || "";
+  for (const part of ["day-day", "day-month", "day-year"]) form.elements[part].disabled = true;
   // Leave empty fields out of the URL.
   for (const element of form.elements) {
     if (element.name && !element.value) element.disabled = true;
