@@ -3,7 +3,8 @@
 import {
   ApiError, announce, api, formatDateTime, h, hasRole, loadOr, me, showErrors, tag,
 } from "/static/js/api.js";
-import { choices, word, wordTag } from "/static/js/words.js";
+import { clearErrors as clearGovukErrors, showErrors as showGovukErrors } from "/static/js/record_errors.js";
+import { choices, govukWordTag, word, wordTag } from "/static/js/words.js";
 
 const AUTO_OPEN_KEY = "dutyline.desk.autoOpen";
 
@@ -169,37 +170,95 @@ async function loadCallbacks() {
 function callbackItem(task, myWorker) {
   const why = word("callback_reason", task.reason);
   const item = h("li", { class: "card", dataset: { callback: task.id } },
-    h("h3", { class: "heading-m" }, `${task.line.name}: ${task.caller_number ? task.caller_words : "withheld number"}`),
-    h("p", {}, task.urgent ? tag("Urgent", "red") : null, task.urgent ? " " : null, wordTag("callback_status", task.status), " ",
+    h("h3", { class: "govuk-heading-m" }, `${task.line.name}: ${task.caller_number ? task.caller_words : "withheld number"}`),
+    h("p", { class: "govuk-body" }, task.urgent ? govukTag("Urgent", "red") : null, task.urgent ? " " : null,
+      govukWordTag("callback_status", task.status), " ",
       `${why}, ${formatDateTime(task.created_at)}.`,
-      task.recording_url ? [" ", h("a", { href: task.recording_url, rel: "noreferrer" }, "Listen to the message"), "."] : null,
-      " ", h("a", { href: `/records/${task.record_id}` }, "Open its record"), "."));
-  const status = h("p", { class: "status-line", role: "status" });
+      task.recording_url ? [" ", h("a", { class: "govuk-link", href: task.recording_url, rel: "noreferrer" }, "Listen to the message"), "."] : null,
+      " ", h("a", { class: "govuk-link", href: `/records/${task.record_id}` }, "Open its record"), "."),
+    attemptsTable(task));
+  const status = h("p", { class: "govuk-body-s", role: "status" });
   if (task.status === "open") {
-    item.append(h("button", { type: "button", class: "button button--secondary",
-      onclick: () => claim(task.id, status) }, "Claim", h("span", { class: "visually-hidden" }, ` callback to ${task.caller_number ? task.caller_words : "withheld number"}`)));
+    item.append(h("button", { type: "button", class: "govuk-button govuk-button--secondary",
+      onclick: () => claim(task.id, status) }, "Claim", h("span", { class: "govuk-visually-hidden" }, ` callback to ${task.caller_number ? task.caller_words : "withheld number"}`)));
   } else if (task.claimed_by && task.claimed_by.id === myWorker) {
-    item.append(completeForm(task, status));
+    item.append(attemptForm(task), completeForm(task, status));
   } else if (task.claimed_by) {
-    item.append(h("p", {}, `Claimed by ${task.claimed_by.name}.`));
+    item.append(h("p", { class: "govuk-body" }, `Claimed by ${task.claimed_by.name}.`));
   }
   item.append(status);
   return item;
 }
 
+function govukTag(text, colour) {
+  return h("strong", { class: `govuk-tag govuk-tag--${colour}` }, text);
+}
+
+// Each try at calling back so far (issue 11): when, who, what came of it.
+function attemptsTable(task) {
+  if (!task.attempts || !task.attempts.length) return null;
+  const cell = (...content) => h("td", { class: "govuk-table__cell" }, ...content);
+  return h("table", { class: "govuk-table", dataset: { attempts: task.id } },
+    h("caption", { class: "govuk-table__caption govuk-table__caption--s" },
+      `Tries at calling back: ${task.attempts.length}`),
+    h("thead", { class: "govuk-table__head" }, h("tr", { class: "govuk-table__row" },
+      ["When", "Who", "What happened", "Note"].map((text) => h("th", { scope: "col", class: "govuk-table__header" }, text)))),
+    h("tbody", { class: "govuk-table__body" }, task.attempts.map((attempt) => h("tr", { class: "govuk-table__row" },
+      cell(formatDateTime(attempt.at)), cell(attempt.worker.name),
+      cell(govukWordTag("callback_attempt_result", attempt.result)), cell(attempt.note)))));
+}
+
+function radios(name, legend, options) {
+  return h("div", { class: "govuk-form-group" },
+    h("fieldset", { class: "govuk-fieldset" },
+      h("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, legend),
+      h("div", { class: "govuk-radios govuk-radios--small", "data-module": "govuk-radios" },
+        options.map(([value, label], index) => {
+          const optionId = index ? `${name}-${value}` : name;
+          return h("div", { class: "govuk-radios__item" },
+            h("input", { class: "govuk-radios__input", type: "radio", name, id: optionId, value }),
+            h("label", { class: "govuk-label govuk-radios__label", for: optionId }, label));
+        }))));
+}
+
+// A try that did not reach the caller leaves the task here, in its place, to try again.
+function attemptForm(task) {
+  const id = `callback-${task.id}-attempt`;
+  const form = h("form", { novalidate: true, "aria-label": "Record a try at calling back" },
+    radios(`${id}-result`, "Record a try at calling back", choices("callback_attempt_result")),
+    h("div", { class: "govuk-form-group" },
+      h("label", { class: "govuk-label", for: `${id}-note` }, "Note about the try (optional)"),
+      h("input", { class: "govuk-input", id: `${id}-note`, type: "text", maxlength: 500 })),
+    h("button", { type: "submit", class: "govuk-button govuk-button--secondary" }, "Record the try"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const checked = form.querySelector(`input[name="${id}-result"]:checked`);
+    if (!checked) {
+      showGovukErrors([{ loc: [`${id}-result`], msg: "Choose what happened when you called" }], { fieldIdFor: (loc) => loc[0] });
+      return;
+    }
+    try {
+      await api.post(`/api/callbacks/${task.id}/attempts`, { result: checked.value, note: form.querySelector(`#${id}-note`).value.trim() });
+      clearGovukErrors();
+      await loadCallbacks();
+      announce(document.getElementById("callbacks-status"), checked.value === "reached"
+        ? "Try recorded: you reached the caller. Complete the task saying what happened."
+        : "Try recorded. The task stays here, in its place, to try again.");
+    } catch (error) {
+      showGovukErrors(error, { fieldIdFor: (loc) => ({ result: `${id}-result`, note: `${id}-note` })[loc[loc.length - 1]] || "" });
+    }
+  });
+  return form;
+}
+
 function completeForm(task, status) {
   const id = `callback-${task.id}`;
-  const radios = h("div", { class: "radios" }, choices("callback_outcome").map(([value, label], index) =>
-    h("div", { class: "choice" },
-      h("input", { type: "radio", name: `${id}-outcome`, id: index ? `${id}-outcome-${value}` : `${id}-outcome`, value }),
-      h("label", { for: index ? `${id}-outcome-${value}` : `${id}-outcome` }, label))));
   const form = h("form", { novalidate: true, "aria-label": "Complete the callback" },
-    h("div", { class: "form-group" },
-      h("fieldset", { class: "fieldset" }, h("legend", { class: "label" }, "What happened?"), radios)),
-    h("div", { class: "form-group" },
-      h("label", { class: "label", for: `${id}-resolution` }, "Notes"),
-      h("textarea", { class: "textarea", id: `${id}-resolution`, rows: 3, maxlength: 500 })),
-    h("button", { type: "submit", class: "button" }, "Complete callback"));
+    radios(`${id}-outcome`, "What happened?", choices("callback_outcome")),
+    h("div", { class: "govuk-form-group" },
+      h("label", { class: "govuk-label", for: `${id}-resolution` }, "Notes"),
+      h("textarea", { class: "govuk-textarea", id: `${id}-resolution`, rows: 3, maxlength: 500 })),
+    h("button", { type: "submit", class: "govuk-button" }, "Complete callback"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const checked = form.querySelector(`input[name="${id}-outcome"]:checked`);
@@ -208,15 +267,16 @@ function completeForm(task, status) {
     if (!checked) errors.push({ loc: [`${id}-outcome`], msg: "Choose what happened" });
     if (!resolution) errors.push({ loc: [`${id}-resolution`], msg: "Write what happened" });
     if (errors.length) {
-      showErrors(errors, { fieldIdFor: (loc) => loc[0] });
+      showGovukErrors(errors, { fieldIdFor: (loc) => loc[0] });
       return;
     }
     try {
       await api.post(`/api/callbacks/${task.id}/complete`, { outcome: checked.value, resolution });
+      clearGovukErrors();
       await loadCallbacks();
       announce(document.getElementById("callbacks-status"), "Callback completed.");
     } catch (error) {
-      showErrors(error, { fieldIdFor: (loc) => ({ outcome: `${id}-outcome`, resolution: `${id}-resolution` })[loc[loc.length - 1]] || "" });
+      showGovukErrors(error, { fieldIdFor: (loc) => ({ outcome: `${id}-outcome`, resolution: `${id}-resolution` })[loc[loc.length - 1]] || "" });
     }
   });
   return form;

@@ -551,8 +551,12 @@ function render() {
   // Only the worker it is with changes an open record; everyone else reads it as a summary.
   form.hidden = !editable;
   document.getElementById("record-summary").hidden = editable;
-  if (editable) buildForm(record.content);
-  else renderSummary(record.content);
+  if (editable) {
+    buildForm(record.content);
+  } else {
+    document.getElementById("sections").replaceChildren();
+    renderSummary(record.content);
+  }
   const banner = document.getElementById("locked-banner");
   banner.hidden = !record.locked;
   if (record.locked) {
