@@ -606,13 +606,20 @@ async function assign(event) {
 
 // ---- earlier contacts -------------------------------------------------------------------
 
+// What an earlier contact matched on, in words, the child's first.
 const MATCHED_ON = {
   child_name_and_date_of_birth: "the child's name and date of birth",
   child_reference: "the child's reference",
-  caller_number: "the caller's number",
-  confirmed_same_child: "a worker's word that it is the same child",
   child_name: "the child's name",
+  confirmed_same_child: "a worker's word that it is the same child",
+  caller_number: "the caller's number",
 };
+
+function matchedOn(reasons) {
+  const known = Object.keys(MATCHED_ON).filter((key) => reasons.includes(key)).map((key) => MATCHED_ON[key]);
+  const other = reasons.filter((key) => !MATCHED_ON[key]).map((key) => key.replaceAll("_", " "));
+  return [...known, ...other].map((said) => said.replace(/^the /, "")).join(" and ");
+}
 
 function contactLine(contact) {
   return [
@@ -620,7 +627,7 @@ function contactLine(contact) {
     ` ${contact.line.name}. `,
     contact.children.length ? `${contact.children.join(", ")}. ` : "No child named. ",
     contact.outcome ? `Outcome: ${word("record_outcome", contact.outcome)}. ` : `${word("record_status", contact.status)}. `,
-    h("span", { class: "govuk-body-s" }, `Same ${contact.matched_on.map((m) => (MATCHED_ON[m] || m.replaceAll("_", " ")).replace(/^the /, "")).join(" and ")}.`),
+    h("span", { class: "govuk-body-s" }, `Same ${matchedOn(contact.matched_on)}.`),
   ];
 }
 
@@ -661,14 +668,14 @@ function childFinding(found) {
 
 function renderEarlierContacts(found) {
   const panel = document.getElementById("earlier-contacts");
-  panel.replaceChildren(panel.querySelector("h2"), childFinding(found),
+  panel.replaceChildren(...[panel.querySelector("h2"), childFinding(found),
     found.likely.length ? [
       h("h3", { class: "govuk-heading-s" }, "Likely earlier contacts"),
       h("ul", { class: "govuk-list govuk-list--spaced", id: "likely-contacts" }, found.likely.map(likelyItem)),
-    ] : null,
+    ] : [],
     h("h3", { class: "govuk-heading-s" }, "About the same child"), contactList("child-contacts", found.about_the_child, "None found."),
     h("h3", { class: "govuk-heading-s" }, "From the same number"), contactList("caller-contacts", found.from_the_caller, "None found."),
-    h("p", { class: "govuk-body-s", id: "match-status", role: "status" }));
+    h("p", { class: "govuk-body-s", id: "match-status", role: "status" })].flat());
 }
 
 async function loadEarlierContacts() {
