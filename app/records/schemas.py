@@ -516,6 +516,12 @@ class RecordRead(BaseModel):
     flags: RecordFlags
     addenda: list[AddendumRead]
 
+    @computed_field(description="The caller's number to call back on, in UK national format.")  # type: ignore[prop-decorator]
+    @property
+    def contact_number_words(self) -> str | None:
+        number = self.content.caller.contact_number
+        return national(number) if number else None
+
 
 class RecordSummary(BaseModel):
     """One line of a list of records."""

@@ -133,6 +133,7 @@ def test_records_on_gov_uk_frontend_with_the_edges_mended(server: Server, page: 
     page.goto(f"{server.url}/records/{first}")
     expect(page.locator("#locked-banner")).to_contain_text("locked")
     expect(page.locator("#summary-caller .govuk-summary-list")).to_contain_text("Morgan Lee")
+    expect(page.locator("#summary-caller")).to_contain_text("01305 220000")
     expect(page.locator("#summary-household .govuk-summary-card")).to_contain_text("4 May 2017")
     expect(page.locator("#summary-outcome")).to_contain_text("Advice and guidance to the caller")
     expect(page.locator("#record-form input, #record-form textarea")).to_have_count(0)

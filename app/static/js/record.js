@@ -192,6 +192,7 @@ function fieldGroup(field, id, value) {
     if (type === "tel") attributes.autocomplete = "off";
     control = h("input", attributes);
     control.value = value === null || value === undefined ? "" : String(value);
+    if (type === "tel" && value) control.value = record.contact_number_words || control.value;
   }
   return h("div", { class: "govuk-form-group" }, h("label", { class: "govuk-label", for: id }, field.label), hintOf(field, id), control);
 }
@@ -268,7 +269,7 @@ function inWords(field, value) {
     return h("ul", { class: "govuk-list" }, value.map((v) => h("li", {}, (field.options.find(([o]) => o === v) || [v, v])[1])));
   }
   if (field.options) return (field.options.find(([o]) => o === value) || [value, String(value)])[1];
-  if (type === "tel") return value;
+  if (type === "tel") return record.contact_number_words || value; // 01305 220000, not +44...
   const lines = String(value).split("\n");
   return lines.flatMap((line, index) => (index ? [h("br"), line] : [line]));
 }
@@ -429,6 +430,7 @@ async function save({ quiet = false } = {}) {
       record.versions = saved.versions;
       record.flags = saved.flags;
       record.content = saved.content;
+      record.contact_number_words = saved.contact_number_words;
       if (!problems.length) clearErrors(form);
       saveStatus.textContent = problems.length
         ? `Saved at ${formatClockSeconds()}, except ${held.map(sectionLabel).join(", ")}: ${problems[0].msg}`
