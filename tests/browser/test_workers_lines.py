@@ -114,7 +114,11 @@ def test_a_coordinators_phone_change_reaches_the_next_call(server: Server, page:
     now = datetime.now(UTC)
     engine = make_engine(server.database_url)
     add_shift(
-        make_session_factory(engine), ann.id, "primary", now - timedelta(hours=1), now + timedelta(hours=2)
+        make_session_factory(engine),
+        ann.id,
+        "primary",
+        now - timedelta(hours=1),
+        now + timedelta(hours=2),
     )
     engine.dispose()
     assert dialled(call_now(server))[0] == [ann.phone]
@@ -148,13 +152,13 @@ def test_a_coordinators_phone_change_reaches_the_next_call(server: Server, page:
     # The API refuses a coordinator the rest, whatever a page offers.
     status = page.evaluate(
         """async () => {
-            const csrf = document.cookie.split("; ").find((c) => c.startsWith("dutyline_csrf="));
-            const response = await fetch(window.location.pathname.replace("/workers", "/api/workers"), {
-              method: "PATCH",
-              headers: {"Content-Type": "application/json", "X-CSRF-Token": decodeURIComponent(csrf.split("=")[1])},
-              body: JSON.stringify({name: "Someone Else", active: false}),
-            });
-            return response.status;
+            const { api } = await import("/static/js/api.js");
+            try {
+              await api.patch("/api" + window.location.pathname, { name: "X", active: false });
+              return 200;
+            } catch (error) {
+              return error.status;
+            }
         }"""
     )
     assert status == 403
