@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.main import create_app
-from models import Line, Worker
+from models import Line, RoutingState, Worker
 from models.audit import AuditEvent
 from tests.helpers import (
     FALLBACK_NUMBER,
@@ -286,3 +286,22 @@ def test_bad_line_changes_are_all_named_and_nothing_is_stored(api: ApiClient) ->
     with api.session() as session:
         line = session.get(Line, professional)
         assert line is not None and line.weekday_open == time(8, 0)
+
+
+def test_every_change_to_a_worker_or_a_line_moves_the_routing_version(api: ApiClient) -> None:
+    def version() -> int:
+        with api.session() as session:
+            return session.scalar(select(RoutingState.version)) or 0
+
+    worker_id = add_worker(api.factory, "Priya Shah", "+447700900103", ("public",))
+    api.sign_in_as("admin")
+    professional = line_id(api, "professional")
+    for url, body in (
+        (f"/api/workers/{worker_id}", {"lines": ["professional"]}),
+        (f"/api/workers/{worker_id}", {"phone": "07700900104"}),
+        (f"/api/workers/{worker_id}", {"active": False}),
+        (f"/api/lines/{professional}", {"greeting": "Hello."}),
+    ):
+        before = version()
+        assert api.patch(url, json=body).status_code == 200
+        assert version() > before, body
