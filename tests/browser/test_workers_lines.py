@@ -8,6 +8,7 @@ reaching the next call. axe-core runs on every page and state visited.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -107,7 +108,11 @@ def test_an_admin_adds_a_worker_and_changes_their_name_phone_lines_and_access(
     expect(row).to_contain_text("Public line")
 
 
-def test_a_coordinators_phone_change_reaches_the_next_call(server: Server, page: Page) -> None:
+def test_a_coordinators_phone_change_reaches_the_next_call_in_another_process(
+    serve: Callable[..., Server], database_url: str, page: Page
+) -> None:
+    # The service as two processes on one database: the page uses one, calls reach the other.
+    server, other = serve(database_url), serve(database_url)
     # A declared closure makes now out of hours; Ann is primary on call now.
     team = arrange_team(server.database_url)
     ann = team["Ann Able"]
@@ -121,7 +126,7 @@ def test_a_coordinators_phone_change_reaches_the_next_call(server: Server, page:
         now + timedelta(hours=2),
     )
     engine.dispose()
-    assert dialled(call_now(server))[0] == [ann.phone]
+    assert dialled(call_now(other))[0] == [ann.phone]
 
     coordinator = make_account(server.database_url, "cora.rota", "coordinator")
     sign_in(page, server, coordinator)
@@ -146,7 +151,8 @@ def test_a_coordinators_phone_change_reaches_the_next_call(server: Server, page:
     expect(page.locator("#worker-details")).to_contain_text("Public line")
     assert_accessible(page, "a worker's page as a coordinator, after changes")
 
-    # The very next call, signed as Twilio signs it, rings the new number.
+    # The very next call, signed as Twilio signs it, rings the new number, in either process.
+    assert dialled(call_now(other))[0] == ["+447700900399"]
     assert dialled(call_now(server))[0] == ["+447700900399"]
 
     # The API refuses a coordinator the rest, whatever a page offers.

@@ -36,7 +36,7 @@ function show(current) {
     toggle.textContent = current.active ? "Deactivate worker" : "Reactivate worker";
     toggle.className = current.active ? "govuk-button govuk-button--warning" : "govuk-button";
     document.getElementById("active-words").textContent = current.active
-      ? "A deactivated worker is never rung, on duty or on call, and is set offline."
+      ? "A deactivated worker is never rung, on duty or on call, and is set offline. Their on-call shifts show as gaps on the rota."
       : "Deactivated: never rung. Reactivated, they are offline until they go available.";
   }
 }
