@@ -15,7 +15,9 @@ from models.tables import HoursOverride, Line, OnCallShift, RoutingState, Worker
 
 # A change to any of these is a change to how calls are routed.
 _ROUTING_TABLES = (Line, HoursOverride, OnCallShift)
-_ROUTING_WORKER_FIELDS = ("name", "phone", "active")
+# "lines": each process's snapshot keeps the duty workers of each line, for routing without
+# the database; a worker moved between lines reloads it at the next call.
+_ROUTING_WORKER_FIELDS = ("name", "phone", "active", "lines")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

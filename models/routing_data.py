@@ -53,6 +53,8 @@ def routing_line(row: Line) -> RoutingLine:
             weekend_close=row.weekend_close,
             bank_holidays_as_weekend=row.bank_holidays_as_weekend,
         ),
+        greeting=row.greeting or None,
+        fallback_number=row.fallback_number or None,
     )
 
 

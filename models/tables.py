@@ -75,6 +75,10 @@ class Line(Base):
     weekend_open: Mapped[time] = mapped_column(Time)
     weekend_close: Mapped[time] = mapped_column(Time)
     bank_holidays_as_weekend: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Migration 0007 (the Lines page): None means the service's standard greeting naming the
+    # line, and the DUTYLINE_FALLBACK_NUMBER setting.
+    greeting: Mapped[str | None] = mapped_column(String(300))
+    fallback_number: Mapped[str | None] = mapped_column(PHONE)
 
 
 class HoursOverride(Base):

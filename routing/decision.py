@@ -39,7 +39,10 @@ def decide_call(
     max_parallel: int = 5,
     timeouts: RingTimeouts = _DEFAULT_TIMEOUTS,
 ) -> CallDecision:
-    """Everything the incoming-call webhook needs to route a call arriving at `now`."""
+    """Everything the incoming-call webhook needs to route a call arriving at `now`.
+
+    `fallback_number` is the service's; a line with a fallback number of its own uses that.
+    """
     match = line_for_number(dialled, lines)
     period = period_at(now, match.line, overrides)
     duty = duty_ring_group(duty_workers, match.line.key, max_parallel)
@@ -48,7 +51,7 @@ def decide_call(
         match.line.key,
         duty if period.period is Period.IN_HOURS else (),
         oncall_chain(shifts, now),
-        fallback_number,
+        match.line.fallback_number or fallback_number,
         timeouts,
     )
     return CallDecision(line_match=match, period=period, plan=plan)

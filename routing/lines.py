@@ -41,6 +41,10 @@ class RoutingLine:
     name: str
     number: str
     hours: ServiceHours = ServiceHours()
+    # Said instead of the standard opening naming the line; None: the standard one.
+    greeting: str | None = None
+    # Rung when nobody else answers; None: the service's own fallback number.
+    fallback_number: str | None = None
 
 
 DEFAULT_LINES: tuple[RoutingLine, ...] = (

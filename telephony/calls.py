@@ -518,7 +518,7 @@ def adopt_call_routed_without_database(
     match = line_for_number(call.to, snapshot.lines)
     started = now - timedelta(seconds=duration or 0)
     period = period_at(started, match.line, snapshot.overrides)
-    fallback = context.config.fallback_number
+    fallback = match.line.fallback_number or context.config.fallback_number
     steps = (
         (RingStep(StepKind.FALLBACK, (Target(fallback, None, "fallback"),), 0),) if fallback else ()
     )

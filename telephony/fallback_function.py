@@ -169,9 +169,9 @@ def cover_for(
 
 
 def greeting(service_name: str, line: RoutingLine) -> str:
+    opening = line.greeting or f"You have reached the {service_name}, {line.name}."
     return (
-        f"You have reached the {service_name}, {line.name}. "
-        "If a child is in immediate danger, hang up and dial 9 9 9 now. "
+        f"{opening} If a child is in immediate danger, hang up and dial 9 9 9 now. "
         "Please hold while we connect you."
     )
 
@@ -223,6 +223,7 @@ def _data(cover: Cover, settings: FunctionSettings, generated_at: datetime) -> d
                 "name": item.line.name,
                 "number": item.line.number,
                 "greeting": greeting(settings.service_name, item.line),
+                "fallbackNumber": item.line.fallback_number,
                 "whisper": whisper_text(item.line),
                 "inHours": [[_ms(lo), _ms(hi)] for lo, hi in item.in_hours],
             }
@@ -275,15 +276,17 @@ function during(intervals, at) {
 // Who to ring, in order, for a call that arrived at `at` (milliseconds, UTC). Whether that
 // was in hours, and who was on call, was worked out when this file was made.
 function ringPlan(line, at) {
-  const fallback = COVER.fallbackNumber
-    ? [{ number: COVER.fallbackNumber, whisper: false, timeout: COVER.fallbackRingSeconds }]
+  // A line's own fallback number, else the service's.
+  const fallbackNumber = line.fallbackNumber || COVER.fallbackNumber;
+  const fallback = fallbackNumber
+    ? [{ number: fallbackNumber, whisper: false, timeout: COVER.fallbackRingSeconds }]
     : [];
   if (at < COVER.from || at >= COVER.until) {
     return fallback; // beyond the cover this file holds: the rota is not known here
   }
   const slot = during(COVER.onCall, at);
   const onCall = (slot ? slot[2] : [])
-    .filter((number) => number !== COVER.fallbackNumber)
+    .filter((number) => number !== fallbackNumber)
     .map((number) => ({ number, whisper: true, timeout: COVER.onCallRingSeconds }));
   // In hours only the service knows which duty workers are free: the fallback number first.
   return during(line.inHours, at) ? fallback.concat(onCall) : onCall.concat(fallback);

@@ -44,6 +44,8 @@ def _line(line: RoutingLine) -> dict[str, Any]:
         "weekday": [hours.weekday_open.isoformat(), hours.weekday_close.isoformat()],
         "weekend": [hours.weekend_open.isoformat(), hours.weekend_close.isoformat()],
         "bank_holidays_as_weekend": hours.bank_holidays_as_weekend,
+        "greeting": line.greeting,
+        "fallback_number": line.fallback_number,
     }
 
 
@@ -102,6 +104,9 @@ def _read_line(data: dict[str, Any]) -> RoutingLine:
             weekend_close=time.fromisoformat(weekend[1]),
             bank_holidays_as_weekend=bool(data["bank_holidays_as_weekend"]),
         ),
+        # Absent from files written before lines had them: the service's own.
+        greeting=data.get("greeting") or None,
+        fallback_number=data.get("fallback_number") or None,
     )
 
 

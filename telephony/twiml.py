@@ -20,14 +20,17 @@ def _url(config: TelephonyConfig, path: str, **query: str | int) -> str:
     return config.url(f"{path}?{urlencode(query)}" if query else path)
 
 
-def greet(response: VoiceResponse, config: TelephonyConfig, line: RoutingLine) -> None:
-    _say(
-        response,
-        config,
-        f"You have reached the {config.service_name}, {line.name}. "
-        "If a child is in immediate danger, hang up and dial 9 9 9 now. "
-        "Please hold while we connect you.",
+def greeting_text(service_name: str, line: RoutingLine) -> str:
+    """The line's own greeting, or the standard one naming the line; then, always, 999."""
+    opening = line.greeting or f"You have reached the {service_name}, {line.name}."
+    return (
+        f"{opening} If a child is in immediate danger, hang up and dial 9 9 9 now. "
+        "Please hold while we connect you."
     )
+
+
+def greet(response: VoiceResponse, config: TelephonyConfig, line: RoutingLine) -> None:
+    _say(response, config, greeting_text(config.service_name, line))
 
 
 def ring_step(
@@ -197,7 +200,8 @@ def without_database(
     response = VoiceResponse()
     if greeting and line is not None:
         greet(response, config, line)
-    if config.fallback_number:
+    fallback_number = (line.fallback_number if line else None) or config.fallback_number
+    if fallback_number:
         dial = response.dial(
             action=config.url("/twilio/fallback-dial-result"),
             method="POST",
@@ -205,7 +209,7 @@ def without_database(
             caller_id=line.number if line else None,
             answer_on_bridge=True,
         )
-        dial.number(config.fallback_number)
+        dial.number(fallback_number)
     else:
         voicemail(response, config)
     return response

@@ -19,6 +19,7 @@ from app.accounts.schemas import (
 )
 from app.api.deps import NowDep, SessionDep
 from app.auth import Principal, StaffRole, require
+from app.formats import national
 from app.params import DbId
 from models import ApiToken, User, Worker
 
@@ -137,6 +138,8 @@ def list_workers(
             available=worker.available,
             active=worker.active,
             user_id=linked.get(worker.id),
+            phone=worker.phone,
+            phone_words=national(worker.phone),
         )
         for worker in session.scalars(select(Worker).order_by(Worker.name))
     ]

@@ -71,3 +71,5 @@ class WorkerRead(BaseModel):
     available: bool
     active: bool
     user_id: DbId | None
+    phone: str = Field(description="E.164")
+    phone_words: str = Field(description="As staff read it: 07700 900123")

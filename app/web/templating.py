@@ -53,6 +53,8 @@ NAVIGATION: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Insight", "/insight", ("manager", "coordinator")),
     ("Wallboard", "/wallboard", ("manager", "coordinator", "worker")),
     ("Users", "/admin/users", ("admin",)),
+    ("Workers", "/workers", ("admin", "coordinator")),
+    ("Lines", "/admin/lines", ("admin",)),
 )
 
 

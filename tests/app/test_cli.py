@@ -214,9 +214,10 @@ def test_workers_add_list_and_availability(
 
     listed = run("workers", "list").out.splitlines()
     assert listed[0].split() == ["id", "name", "phone", "lines", "availability", "last", "offered"]
-    assert listed[1].split() == [str(jo_id), "Jo", "Whitfield", "+447700900201", "none", "(on",
+    # Phones as staff read them (UK national format); E.164 stays in storage.
+    assert listed[1].split() == [str(jo_id), "Jo", "Whitfield", "07700", "900201", "none", "(on",
                                  "call", "only)", "offline", "never"]  # fmt: skip
-    assert listed[2].split() == [str(sam_id), "Sam", "Okafor", "+447700900101",
+    assert listed[2].split() == [str(sam_id), "Sam", "Okafor", "07700", "900101",
                                  "professional,public", "available", "never"]  # fmt: skip
     # Phone numbers are command output, never log records.
     assert "900101" not in caplog.text

@@ -63,8 +63,8 @@ def test_signed_out_pages_offer_no_links(api: ApiClient) -> None:
     [
         (("worker",), ["/desk", "/records", "/wallboard"]),
         (("manager",), ["/records", "/insight", "/wallboard"]),
-        (("coordinator",), ["/rota", "/insight", "/wallboard"]),
-        (("admin",), ["/admin/users"]),
+        (("coordinator",), ["/rota", "/insight", "/wallboard", "/workers"]),
+        (("admin",), ["/admin/users", "/workers", "/admin/lines"]),
     ],
 )
 def test_the_header_offers_each_role_its_pages(
@@ -100,6 +100,8 @@ def test_home_is_each_roles_first_page(api: ApiClient, roles: tuple[str, ...], h
         (("worker",), "/rota", "rota coordinators and managers"),
         (("coordinator",), "/records", "social workers and managers"),
         (("manager",), "/desk", "social workers"),
+        (("manager",), "/workers", "admins and rota coordinators"),
+        (("coordinator",), "/admin/lines", "admins"),
     ],
 )
 def test_a_page_says_whom_it_is_for_instead_of_showing_its_forms(

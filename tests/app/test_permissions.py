@@ -39,6 +39,14 @@ EXPECTED: dict[str, frozenset[StaffRole] | str] = {
     "POST /api/users/{user_id}/tokens": frozenset({A}),
     "DELETE /api/tokens/{token_id}": frozenset({A}),
     "GET /api/workers": frozenset({A, M, C}),
+    # Workers and lines (issue 11): admins; coordinators change workers' phones and lines
+    # (the service refuses them the rest) and read the lines to do it.
+    "POST /api/workers": frozenset({A}),
+    "GET /api/workers/{worker_id}": frozenset({A, C}),
+    "PATCH /api/workers/{worker_id}": frozenset({A, C}),
+    "GET /api/lines": frozenset({A, C}),
+    "GET /api/lines/{line_id}": frozenset({A}),
+    "PATCH /api/lines/{line_id}": frozenset({A}),
     # The rota (issue 4): coordinators change it, managers read it, workers see their own
     # shifts and swap them; a calendar feed is reached by its secret URL alone.
     "GET /api/rota/workers": frozenset({C, M}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from routing import (
@@ -86,3 +87,15 @@ def test_closure_during_the_day() -> None:
     decision = decide_call(now, "01305 228558", DEFAULT_LINES, [closure], WORKERS, SHIFTS, FALLBACK)
     assert decision.period.reason == "override: system outage"
     assert [s.kind for s in decision.plan.steps] == [StepKind.PRIMARY, StepKind.FALLBACK]
+
+
+def test_a_line_with_its_own_fallback_number_rings_it_instead_of_the_services() -> None:
+    own = replace(DEFAULT_LINES[0], fallback_number="+441305224999")
+    now = datetime(2026, 1, 14, 2, tzinfo=LONDON)
+    lines = [own, DEFAULT_LINES[1]]
+    professional = decide_call(now, "+441305228558", lines, [], [], [], FALLBACK)
+    public = decide_call(now, "+441305228866", lines, [], [], [], FALLBACK)
+    assert [t.number for t in professional.plan.steps[-1].targets] == ["+441305224999"]
+    assert [t.number for t in public.plan.steps[-1].targets] == [FALLBACK]
+    nobody = decide_call(now, "+441305228558", lines, [], [], [], None)
+    assert [t.number for t in nobody.plan.steps[-1].targets] == ["+441305224999"]

@@ -1,0 +1,1 @@
+"""Lines: the numbers callers dial, their hours, greeting and fallback number (admins)."""
