@@ -5,6 +5,7 @@ from fastapi import APIRouter
 
 from app.accounts import routes as accounts
 from app.api import events, me, session, words
+from app.closures import routes as closures
 from app.measures import routes as measures
 from app.records.routes import router as records_router
 from app.rota.routes import router as rota_router
@@ -15,3 +16,5 @@ for router in (session.router, me.router, accounts.router, events.router, words.
 api_router.include_router(records_router)
 api_router.include_router(rota_router)
 api_router.include_router(measures.router)
+api_router.include_router(closures.router)
+api_router.include_router(closures.desk_router)
