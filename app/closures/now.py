@@ -121,10 +121,13 @@ def your_sentences(desk: DeskNow) -> list[str]:
                 f"You are the {role} on-call worker until {clock_words(shift.ends_at, desk.now)}. "
                 "The lines are in hours: the duty team answers first."
             )
+        lines_until: dict[datetime, list[str]] = {}
         for item in out:
             ends = min(shift.ends_at, item.until) if item.until else shift.ends_at
+            lines_until.setdefault(ends, []).append(f"the {item.line.name}")
+        for ends, names in lines_until.items():
             sentences.append(
-                f"You are the {role} on-call worker for the {item.line.name} "
+                f"You are the {role} on-call worker for {' and '.join(names)} "
                 f"until {clock_words(ends, desk.now)}."
             )
     return sentences

@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from app.accounts import pages as account_pages
+from app.closures import pages as closure_pages
 from app.measures import pages as measures_pages
 from app.records import pages as record_pages
 from app.rota import pages as rota_pages
@@ -11,3 +12,4 @@ from app.web import pages
 web_router = APIRouter(include_in_schema=False)
 for module in (pages, record_pages, account_pages, rota_pages, measures_pages):
     web_router.include_router(module.router)
+web_router.include_router(closure_pages.router)

@@ -53,6 +53,7 @@ NAVIGATION: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Insight", "/insight", ("manager", "coordinator")),
     ("Wallboard", "/wallboard", ("manager", "coordinator", "worker")),
     ("Users", "/admin/users", ("admin",)),
+    ("Closures", "/closures", ("coordinator", "manager")),
 )
 
 

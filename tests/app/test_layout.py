@@ -62,8 +62,8 @@ def test_signed_out_pages_offer_no_links(api: ApiClient) -> None:
     ("roles", "links"),
     [
         (("worker",), ["/desk", "/records", "/wallboard"]),
-        (("manager",), ["/records", "/insight", "/wallboard"]),
-        (("coordinator",), ["/rota", "/insight", "/wallboard"]),
+        (("manager",), ["/records", "/insight", "/wallboard", "/closures"]),
+        (("coordinator",), ["/rota", "/insight", "/wallboard", "/closures"]),
         (("admin",), ["/admin/users"]),
     ],
 )
