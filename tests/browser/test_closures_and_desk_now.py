@@ -124,7 +124,28 @@ def test_a_coordinator_declares_a_training_afternoon_and_the_desk_says_where_cal
     )
     if tomorrow.date() <= start.date() + timedelta(days=6 - start.weekday()):
         expect(band).to_contain_text(f"Closed for Training afternoon 13:00{EN_DASH}17:00")
+    screenshot(page, "rota-calendar-closure")
     assert_accessible(page, "rota calendar with closures")
+
+    # The calendar's own date is a GOV.UK date input too: a date that does not exist is
+    # said in words; today's month shows the closure in today's cell.
+    filters = page.locator("#calendar-form")
+    day_group = filters.get_by_role("group", name="Including the date")
+    expect(day_group.get_by_label("Day")).to_have_value(str(start.day))
+    day_group.get_by_label("Day").fill("31")
+    day_group.get_by_label("Month").fill("2")
+    filters.get_by_role("button", name="Show the calendar").click()
+    expect(page.locator("#calendar-date-error")).to_contain_text("must be a real date")
+    assert_accessible(page, "rota calendar, a date that does not exist")
+    day_group.get_by_label("Day").fill(str(start.day))
+    day_group.get_by_label("Month").fill(str(start.month))
+    filters.get_by_label("A month").check()
+    filters.get_by_role("button", name="Show the calendar").click()
+    page.wait_for_url("**view=month**")
+    loaded(page, "rotaLoaded")
+    today_cell = page.locator(f"#calendar-grid td[data-date='{start.date().isoformat()}']")
+    expect(today_cell).to_contain_text("Closed for Team training")
+    assert_accessible(page, "rota calendar month with a closure")
 
     # The on-call worker's desk: out of hours because of the closure, and they are on call.
     desk = new_page()

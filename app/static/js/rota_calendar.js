@@ -222,11 +222,41 @@ async function loadCalendar() {
   document.body.dataset.rotaLoaded = String(Number(document.body.dataset.rotaLoaded || 0) + 1);
 }
 
+// The filter's date is a GOV.UK date input (day, month, year): read into ?date=YYYY-MM-DD.
+function showCalendarFor(event, form) {
+  event.preventDefault();
+  const [d, m, y] = ["day", "month", "year"].map((part) => form.elements[`date-${part}`].value.trim());
+  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+  const real = /^\d{4}$/.test(y) && /^\d{1,2}$/.test(m) && /^\d{1,2}$/.test(d)
+    && date.getUTCDate() === Number(d) && date.getUTCMonth() === Number(m) - 1;
+  const group = form.querySelector(".govuk-date-input").closest(".govuk-form-group");
+  group.querySelector(".govuk-error-message")?.remove();
+  if (!real) {
+    group.classList.add("govuk-form-group--error");
+    const message = h("p", { class: "govuk-error-message", id: "calendar-date-error" },
+      h("span", { class: "govuk-visually-hidden" }, "Error:"), " The date must be a real date, for example 27 3 2026");
+    form.querySelector(".govuk-date-input").before(message);
+    group.querySelector("fieldset").setAttribute("aria-describedby", "calendar-date-error");
+    form.elements["date-day"].focus();
+    return;
+  }
+  const chosen = {
+    view: form.querySelector("input[name=view]:checked").value,
+    date: date.toISOString().slice(0, 10),
+    line: form.elements.line.value,
+  };
+  window.location.assign(`/rota/calendar?${new URLSearchParams(chosen)}`);
+}
+
 async function start() {
   const form = document.getElementById("calendar-form");
   form.querySelector(`input[name=view][value=${view}]`).checked = true;
-  form.elements.date.value = day;
+  const [year, month, date] = day.split("-");
+  form.elements["date-day"].value = String(Number(date));
+  form.elements["date-month"].value = String(Number(month));
+  form.elements["date-year"].value = year;
   form.elements.line.value = line;
+  form.addEventListener("submit", (event) => showCalendarFor(event, form));
   setLinks();
   canEdit = await coordinatorOrReader();
   await loadCalendar();
