@@ -13,6 +13,7 @@ from routing.hours import (
     bank_holiday_name,
     is_in_hours,
     out_of_hours_windows,
+    override_at,
     period_at,
 )
 from routing.lines import (
@@ -72,6 +73,7 @@ __all__ = [
     "normalise_number",
     "oncall_chain",
     "out_of_hours_windows",
+    "override_at",
     "period_at",
     "shifts_covering",
 ]

@@ -90,6 +90,15 @@ def _winning_override(
     )
 
 
+def override_at(now: datetime, line_key: str, overrides: Sequence[Override]) -> Override | None:
+    """The declared closure or opening that decides `line_key`'s period at `now`, if any.
+
+    The same choice `period_at` makes (see its rules), for readers that must name it.
+    """
+    _require_aware(now, "now")
+    return _winning_override(now, line_key, overrides)
+
+
 def _opening_for(day: date, weekday: int, hours: ServiceHours) -> tuple[time, time, str]:
     """Open time, close time and the name of the rule that applies on a local date."""
     holiday = bank_holiday_name(day)

@@ -5,6 +5,7 @@ from fastapi import APIRouter
 
 from app.accounts import routes as accounts
 from app.api import events, me, session, words
+from app.closures import routes as closures
 from app.lines import routes as lines
 from app.measures import routes as measures
 from app.records.routes import router as records_router
@@ -19,3 +20,6 @@ api_router.include_router(rota_router)
 api_router.include_router(measures.router)
 api_router.include_router(workers.router)
 api_router.include_router(lines.router)
+
+api_router.include_router(closures.router)
+api_router.include_router(closures.desk_router)

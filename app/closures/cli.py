@@ -18,7 +18,9 @@ log = logging.getLogger("dutyline.cli")
 def cmd_closures_add(settings: Settings, args: argparse.Namespace) -> int:
     start, end = support.read_period(args.start, args.end)
     with support.session_for(settings) as session:
-        override = service.add_override(session, start, end, args.mode, args.line, args.reason)
+        override = service.add_override(
+            session, start, end, args.mode, args.line, args.reason, now=support.now()
+        )
         override_id = override.id
         described = _described(override)
     print(described)
@@ -62,6 +64,23 @@ def _override_row(override: HoursOverride) -> tuple[str, ...]:
     )
 
 
+def cmd_closures_end(settings: Settings, args: argparse.Namespace) -> int:
+    """End a running closure or opening now, by the API's rules (audited)."""
+    with support.session_for(settings) as session:
+        override = service.end_early(session, args.id, support.now())
+        said = f"{service.kind(override).capitalize()} {override.id} ended now."
+    print(said)
+    return 0
+
+
+def cmd_closures_delete(settings: Settings, args: argparse.Namespace) -> int:
+    """Delete a closure or opening that has not started, by the API's rules (audited)."""
+    with support.session_for(settings) as session:
+        service.delete_future(session, args.id, support.now())
+    print(f"Closure or opening {args.id} deleted.")
+    return 0
+
+
 def add_commands(commands: Any) -> None:
     closures = commands.add_parser(
         "closures", help="declared closures and openings (hours overrides)"
@@ -80,3 +99,9 @@ def add_commands(commands: Any) -> None:
     closures.add_parser("list", help="list closures and openings").set_defaults(
         handler=cmd_closures_list
     )
+    end = closures.add_parser("end", help="end a running closure or opening now")
+    end.add_argument("id", type=int)
+    end.set_defaults(handler=cmd_closures_end)
+    delete = closures.add_parser("delete", help="delete a closure or opening not yet started")
+    delete.add_argument("id", type=int)
+    delete.set_defaults(handler=cmd_closures_delete)

@@ -3,6 +3,7 @@
 from fastapi import APIRouter
 
 from app.accounts import pages as account_pages
+from app.closures import pages as closure_pages
 from app.lines import pages as line_pages
 from app.measures import pages as measures_pages
 from app.records import pages as record_pages
@@ -15,3 +16,5 @@ for module in (pages, record_pages, account_pages, rota_pages, measures_pages):
     web_router.include_router(module.router)
 web_router.include_router(worker_pages.router)
 web_router.include_router(line_pages.router)
+
+web_router.include_router(closure_pages.router)

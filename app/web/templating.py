@@ -50,10 +50,11 @@ NAVIGATION: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Desk", "/desk", ("worker",)),
     ("Records", "/records", ("worker", "manager")),
     ("Rota", "/rota", ("coordinator",)),
+    ("Closures", "/closures", ("coordinator", "manager")),
+    ("Workers", "/workers", ("admin", "coordinator")),
     ("Insight", "/insight", ("manager", "coordinator")),
     ("Wallboard", "/wallboard", ("manager", "coordinator", "worker")),
     ("Users", "/admin/users", ("admin",)),
-    ("Workers", "/workers", ("admin", "coordinator")),
     ("Lines", "/admin/lines", ("admin",)),
 )
 

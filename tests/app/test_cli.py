@@ -396,6 +396,23 @@ def test_closures_list_empty(run: Run) -> None:
     assert run("closures", "list").out == "no closures or openings declared\n"
 
 
+def test_closures_end_and_delete_by_the_apis_rules(
+    run: Run, monkeypatch: pytest.MonkeyPatch, session_factory: sessionmaker[Session]
+) -> None:
+    run("closures", "add", "--start", "2026-01-01T00:00Z", "--end", "2026-01-01T04:00Z",
+        "--mode", "out_of_hours", "--reason", "Outage")  # fmt: skip
+    run("closures", "add", "--start", "2026-01-02T13:00", "--end", "2026-01-02T17:00",
+        "--mode", "out_of_hours", "--reason", "Training")  # fmt: skip
+    running, future = (row.id for row in state(session_factory)["overrides"])
+    refused = run("closures", "delete", str(running))
+    assert refused.code == 1 and "already started" in refused.err
+    monkeypatch.setattr(cli_support, "now", lambda: NOW + timedelta(hours=1))
+    assert run("closures", "end", str(running)).out == f"Closure {running} ended now.\n"
+    assert run("closures", "delete", str(future)).code == 0
+    rows = state(session_factory)["overrides"]
+    assert [(r.id, r.ends_at) for r in rows] == [(running, NOW + timedelta(hours=1))]
+
+
 # Bad input: one error line, the right exit status, nothing changed.
 
 BAD_INPUT = [

@@ -62,9 +62,9 @@ def test_signed_out_pages_offer_no_links(api: ApiClient) -> None:
     ("roles", "links"),
     [
         (("worker",), ["/desk", "/records", "/wallboard"]),
-        (("manager",), ["/records", "/insight", "/wallboard"]),
-        (("coordinator",), ["/rota", "/insight", "/wallboard", "/workers"]),
-        (("admin",), ["/admin/users", "/workers", "/admin/lines"]),
+        (("manager",), ["/records", "/closures", "/insight", "/wallboard"]),
+        (("coordinator",), ["/rota", "/closures", "/workers", "/insight", "/wallboard"]),
+        (("admin",), ["/workers", "/admin/users", "/admin/lines"]),
     ],
 )
 def test_the_header_offers_each_role_its_pages(

@@ -106,6 +106,12 @@ EXPECTED: dict[str, frozenset[StaffRole] | str] = {
     "GET /api/wallboard/stream": frozenset({M, C, W}),
     "GET /api/annex-a/list-1.csv": frozenset({M}),
     "GET /api/annex-a/list-1.xlsx": frozenset({M}),
+    # Closures and openings (issue 11): coordinators and managers; where calls go now: workers
+    "GET /api/closures": frozenset({C, M}),
+    "POST /api/closures": frozenset({C, M}),
+    "POST /api/closures/{closure_id}/end": frozenset({C, M}),
+    "DELETE /api/closures/{closure_id}": frozenset({C, M}),
+    "GET /api/desk/now": frozenset({W}),
 }
 
 # Streams answer for ever once let in; for them only the refusals are walked.

@@ -314,6 +314,52 @@ async function loadShifts() {
       " ", `${formatDateTime(shift.starts_at)} to ${formatDateTime(shift.ends_at)}`))));
 }
 
+// ---- where calls go now -----------------------------------------------------------------
+
+const CALLS_NOW_SECONDS = 60;
+
+function callsNowLine(item, onCall) {
+  const out = item.period === "out_of_hours";
+  const value = [h("p", { class: "govuk-body govuk-!-margin-bottom-1" }, item.words)];
+  if (out) {
+    const names = (list) => list.join(", ") || "nobody";
+    value.push(onCall.primary.length || onCall.backup.length
+      ? h("p", { class: "govuk-body govuk-!-margin-bottom-0" }, `On call: ${names(onCall.primary)} (primary), ${names(onCall.backup)} (backup).`)
+      : h("p", { class: "govuk-body govuk-!-margin-bottom-0 govuk-!-font-weight-bold" }, "Nobody is on call: calls go to the fallback number, then a message."));
+  }
+  return h("div", { class: "govuk-summary-list__row", dataset: { callsNowLine: item.line.key, period: item.period } },
+    h("dt", { class: "govuk-summary-list__key" }, item.line.name),
+    h("dd", { class: "govuk-summary-list__value" }, value));
+}
+
+function callsNowClosures(closures) {
+  if (!closures.length) return [];
+  return [
+    h("h3", { class: "govuk-heading-s" }, "Closures and openings, now and in the next 7 days"),
+    h("ul", { class: "govuk-list govuk-list--bullet", id: "calls-now-closures" }, closures.map((closure) =>
+      h("li", { dataset: { closureId: closure.id } },
+        closure.state === "running" ? [h("strong", {}, "Now: "), closure.words] : closure.words))),
+  ];
+}
+
+async function loadCallsNow() {
+  const container = document.getElementById("calls-now");
+  const now = await loadOr(container, () => api.get("/api/desk/now"));
+  if (!now) return;
+  const yours = now.you.length
+    ? h("div", { class: "govuk-inset-text", id: "calls-now-you" }, now.you.map((text) => h("p", { class: "govuk-body govuk-!-font-weight-bold" }, text)))
+    : null;
+  container.replaceChildren(...[yours,
+    h("dl", { class: "govuk-summary-list", id: "calls-now-lines" }, now.lines.map((item) => callsNowLine(item, now.on_call))),
+    ...callsNowClosures(now.closures)].filter(Boolean));
+  document.body.dataset.callsNowLoaded = String(Number(document.body.dataset.callsNowLoaded || 0) + 1);
+}
+
+function startCallsNow() {
+  loadCallsNow();
+  window.setInterval(loadCallsNow, CALLS_NOW_SECONDS * 1000);
+}
+
 // ---- start ------------------------------------------------------------------------------
 
 async function start() {
@@ -330,6 +376,7 @@ async function start() {
   if (!hasRole(user, "worker")) return; // the server gives other roles a page saying whom this is for
   if (user.worker) document.querySelector("[data-desk-worker]").textContent = user.worker.name;
   renderAvailability(user.worker);
+  startCallsNow();
   connectLiveEvents();
   loadOpenRecords();
   loadCallbacks();

@@ -100,6 +100,38 @@ function dayHeading(dayData, { compact = false } = {}) {
   ];
 }
 
+// ---- closures and openings: a band in words on each day they touch ----------------------
+
+// The closures and openings of the shown days on this line (all-lines ones included), or
+// none when they cannot be read: the calendar still shows the cover.
+async function loadClosures(calendar) {
+  try {
+    const found = await api.get(`/api/closures?${new URLSearchParams({ from: calendar.from, to: calendar.to })}`);
+    return found.filter((closure) => !closure.line || closure.line.key === calendar.line);
+  } catch {
+    return [];
+  }
+}
+
+function closuresOn(dayIso, closures) {
+  return closures.filter((closure) => londonDate(closure.starts_at) <= dayIso
+    && londonDate(new Date(new Date(closure.ends_at).getTime() - 1).toISOString()) >= dayIso);
+}
+
+// "Closed for Team training 13:00–17:00: calls go to on-call", words first, a tag beside.
+function closureBand(dayIso, closure) {
+  const closing = closure.kind === "closure";
+  const effect = closing ? "calls go to on-call" : "the duty team answers";
+  return h("p", { class: `govuk-body-s rota-closure rota-closure--${closure.kind}`, dataset: { closureId: closure.id } },
+    h("strong", { class: `govuk-tag govuk-tag--${closing ? "orange" : "turquoise"}` }, closing ? "Closed" : "Open"), " ",
+    `${closing ? "Closed" : "Open"} for ${closure.reason} ${span(dayIso, closure.starts_at, closure.ends_at)}: ${effect}`);
+}
+
+function closureCell(dayData, closures) {
+  const bands = closuresOn(dayData.date, closures).map((closure) => closureBand(dayData.date, closure));
+  return bands.length ? bands : [h("span", { class: "govuk-body-s" }, "Usual hours")];
+}
+
 function renderWeek(calendar) {
   const caption = `${LINE_NAMES[calendar.line] || calendar.line} line, week of ${formatDay(calendar.from)}`;
   return h("table", { class: "rota-calendar rota-calendar--week", id: "calendar-grid" },
@@ -110,6 +142,8 @@ function renderWeek(calendar) {
     h("tbody", {},
       h("tr", {}, h("th", { scope: "row" }, "Out of hours"), calendar.days.map((d) => h("td", { dataset: { date: d.date } },
         h("span", { class: "rota-calendar__windows" }, windowsText(d))))),
+      h("tr", { dataset: { row: "closures" } }, h("th", { scope: "row" }, "Closures and openings"),
+        calendar.days.map((d) => h("td", { dataset: { date: d.date } }, closureCell(d, calendar.closures)))),
       ROLES.map((role) => h("tr", { dataset: { role } }, h("th", { scope: "row" }, word("on_call_role", role)),
         calendar.days.map((d) => h("td", {
           class: d.date === today ? "rota-calendar__today" : null, dataset: { date: d.date, role },
@@ -140,6 +174,7 @@ function renderMonth(calendar) {
       if (!d) return h("td", { class: "rota-calendar__other-month" }, formatDay(date, { day: "numeric", month: "short" }));
       return h("td", { class: d.date === today ? "rota-calendar__today" : null, dataset: { date: d.date } },
         dayHeading(d, { compact: true }),
+        closuresOn(d.date, calendar.closures).map((closure) => closureBand(d.date, closure)),
         ROLES.flatMap((role) => [h("span", { class: "rota-calendar__role" }, word("on_call_role", role)), ...roleCell(d, role)]));
     })))));
 }
@@ -177,6 +212,7 @@ async function loadCalendar() {
     loadFailed(container, error);
     return;
   }
+  calendar.closures = await loadClosures(calendar);
   const gaps = new Set();
   for (const d of calendar.days) for (const gap of d.gaps) if (new Date(gap.ends_at).getTime() > Date.now()) gaps.add(`${gap.role} ${gap.starts_at}`);
   container.replaceChildren(
@@ -186,11 +222,41 @@ async function loadCalendar() {
   document.body.dataset.rotaLoaded = String(Number(document.body.dataset.rotaLoaded || 0) + 1);
 }
 
+// The filter's date is a GOV.UK date input (day, month, year): read into ?date=YYYY-MM-DD.
+function showCalendarFor(event, form) {
+  event.preventDefault();
+  const [d, m, y] = ["day", "month", "year"].map((part) => form.elements[`date-${part}`].value.trim());
+  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+  const real = /^\d{4}$/.test(y) && /^\d{1,2}$/.test(m) && /^\d{1,2}$/.test(d)
+    && date.getUTCDate() === Number(d) && date.getUTCMonth() === Number(m) - 1;
+  const group = form.querySelector(".govuk-date-input").closest(".govuk-form-group");
+  group.querySelector(".govuk-error-message")?.remove();
+  if (!real) {
+    group.classList.add("govuk-form-group--error");
+    const message = h("p", { class: "govuk-error-message", id: "calendar-date-error" },
+      h("span", { class: "govuk-visually-hidden" }, "Error:"), " The date must be a real date, for example 27 3 2026");
+    form.querySelector(".govuk-date-input").before(message);
+    group.querySelector("fieldset").setAttribute("aria-describedby", "calendar-date-error");
+    form.elements["date-day"].focus();
+    return;
+  }
+  const chosen = {
+    view: form.querySelector("input[name=view]:checked").value,
+    date: date.toISOString().slice(0, 10),
+    line: form.elements.line.value,
+  };
+  window.location.assign(`/rota/calendar?${new URLSearchParams(chosen)}`);
+}
+
 async function start() {
   const form = document.getElementById("calendar-form");
   form.querySelector(`input[name=view][value=${view}]`).checked = true;
-  form.elements.date.value = day;
+  const [year, month, date] = day.split("-");
+  form.elements["date-day"].value = String(Number(date));
+  form.elements["date-month"].value = String(Number(month));
+  form.elements["date-year"].value = year;
   form.elements.line.value = line;
+  form.addEventListener("submit", (event) => showCalendarFor(event, form));
   setLinks();
   canEdit = await coordinatorOrReader();
   await loadCalendar();
