@@ -51,9 +51,10 @@ def test_changing_my_password_keeps_this_browser_and_signs_out_the_others(
     assert change(api, TEST_PASSWORD, NEW_PASSWORD) == (204, None)
     assert api.get("/api/me").status_code == 200  # this browser stays signed in
     with session_factory() as session:
-        assert session.scalar(select(User.must_change_password).where(User.id == me.user_id)) is False
+        assert session.get(User, me.user_id).must_change_password is False  # type: ignore[union-attr]
         assert len(session.scalars(select(WebSession)).all()) == 1
-        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "change_password")).one()
+        changed = AuditEvent.action == "change_password"
+        event = session.scalars(select(AuditEvent).where(changed)).one()
         assert (event.actor_user_id, event.entity_id) == (me.user_id, str(me.user_id))
         assert NEW_PASSWORD not in str(event.changes) + event.detail
     api.cookies.clear()

@@ -1,9 +1,9 @@
 """Guessing passwords against real servers: 40 sign-ins at once, two processes on one database.
 
-Before the checks were counted in one statement, PostgreSQL let 20 of 40 through for
-one account, and nothing limited an address. A 401 is an answer after a password check, a 429 a refusal before one: counting them
-counts the checks, without patching anything. Two ``dutyline serve`` processes share the
-database as they would behind a load balancer (on SQLite they share the file).
+A 401 is an answer after a password check, a 429 a refusal before one: counting them counts
+the checks, without patching anything. Two ``dutyline serve`` processes share the database as
+they would behind a load balancer. Before the checks were taken in one statement, 20 of 40
+got through for one account, and nothing limited an address.
 """
 
 from __future__ import annotations
