@@ -56,6 +56,8 @@ def create_user(
 ) -> User:
     """A new account, audited (the actor None: the command line or the demo seed).
 
+    An admin chose the password: the person chooses their own when they first sign in.
+
     Raises Invalid or Conflict and adds nothing when the input is wrong."""
     role_names = {StaffRole(role).value for role in roles}
     if not role_names:
@@ -76,6 +78,7 @@ def create_user(
         worker_id=worker_id,
         active=True,
         created_at=now,
+        must_change_password=actor_user_id is not None,
     )
     user.set_roles(role_names)
     session.add(user)
