@@ -130,7 +130,9 @@ def test_an_admin_resets_a_password_issues_and_revokes_a_token_and_deactivates(
     other_page.get_by_label("Username").fill("cy.coord")
     other_page.get_by_label("Password", exact=True).fill("a brand new long password")
     other_page.get_by_role("button", name="Sign in").click()
-    expect(other_page.locator(".govuk-error-summary")).to_contain_text("Enter a correct username and password")
+    expect(other_page.locator(".govuk-error-summary")).to_contain_text(
+        "Enter a correct username and password"
+    )
 
 
 def test_an_admin_sees_calls_to_a_number_matching_no_line(
