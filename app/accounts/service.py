@@ -137,7 +137,7 @@ class UserChanges:
 
 
 def update_user(
-    session: Session, user_id: int, wanted: UserChanges, *, actor_user_id: int, now: datetime
+    session: Session, user_id: int, wanted: UserChanges, *, actor_user_id: int | None, now: datetime
 ) -> User:
     """Change an account; audited. A new password or a deactivation signs out everywhere."""
     user = get_user(session, user_id)

@@ -83,6 +83,8 @@ def test_an_admins_reset_makes_the_person_change_it_before_anything_else(
     assert api.get("/api/me").json()["must_change_password"] is True
     page = api.get("/records", follow_redirects=False)
     assert (page.status_code, page.headers["location"]) == (303, "/account")
+    insight = api.get("/insight", follow_redirects=False)  # rendered on the server
+    assert (insight.status_code, insight.headers["location"]) == (303, "/account")
     assert api.get("/account").status_code == 200
     # A system's token acting as the account is not a person at a browser: it still works.
     bearer = api.get("/api/records", headers={"Authorization": f"Bearer {token}"})
@@ -146,3 +148,33 @@ def test_without_the_setting_x_forwarded_for_is_ignored(api: ApiClient) -> None:
     for n in range(FREE_FAILURES_PER_ADDRESS):
         assert _guess(api, f"guess{n}", f"203.0.113.{n}") == 401
     assert _guess(api, "another", "198.51.100.2") == 429
+
+
+def test_users_reset_password_from_the_cli_forces_a_change_too(
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    api: ApiClient,
+) -> None:
+    import io
+
+    from app.cli import main
+
+    api.make_user("admin", username="locked.out")
+    monkeypatch.setenv("DUTYLINE_DATABASE_URL", database_url)
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["users", "reset-password", "--username", "locked.out"]) == 1
+    assert "at least 12 characters" in capsys.readouterr().err
+    assert main(["users", "reset-password", "--username", "nobody.here"]) == 1
+    assert "nobody.here" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO("told them on the phone\n"))
+    assert main(["users", "reset-password", "--username", "locked.out"]) == 0
+    assert "choose their own" in capsys.readouterr().out
+    signed_in = api.sign_in("locked.out", "told them on the phone")
+    assert signed_in.json()["must_change_password"] is True
+    assert api.get("/api/users").status_code == 403
+    with api.session() as session:
+        event = session.scalars(select(AuditEvent).where(AuditEvent.action == "update")).one()
+        assert event.actor_user_id is None and event.changes == {
+            "password": {"old": None, "new": "(changed)"}
+        }
