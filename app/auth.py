@@ -12,22 +12,24 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Annotated, Any
+from ipaddress import IPv4Network, IPv6Network, ip_address
+from typing import Annotated, Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Depends, FastAPI, Request, routing
 from fastapi.routing import APIRoute
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, case, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.api.deps import NowDep, SessionDep
 from app.errors import Forbidden, TooManyTries, Unauthorized
-from models import ApiToken, SignInAttempt, User, WebSession
+from models import ApiToken, SignInThrottle, User, WebSession
+from models.db import insert_ignoring_conflicts
 
 log = logging.getLogger("dutyline.auth")
 
@@ -37,9 +39,14 @@ CSRF_HEADER = "X-CSRF-Token"
 TOKEN_PREFIX = "dl_"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-# Failed sign-ins: after FREE_FAILURES within the window, each further try waits longer.
+# Password checks: each account, and each source address, has a few free ones; then each
+# further check waits longer, doubling. A window without tries starts the count afresh.
 FAILURE_WINDOW = timedelta(minutes=15)
 FREE_FAILURES = 5
+# Higher: an office's staff may sign in from one address, and a good password gives its
+# check back.
+FREE_FAILURES_PER_ADDRESS = 20
+FIRST_WAIT = timedelta(seconds=30)
 MAX_WAIT = timedelta(minutes=15)
 
 _hasher = PasswordHasher()
@@ -63,6 +70,8 @@ class Principal:
     worker_id: int | None
     via: str  # "session" or "token"
     csrf_token: str | None = None
+    # An admin reset the password: a person signed in must choose their own first.
+    must_change_password: bool = False
 
     def has(self, *roles: StaffRole) -> bool:
         return not self.roles.isdisjoint(roles)
@@ -92,6 +101,7 @@ def principal_of(user: User, via: str, csrf_token: str | None = None) -> Princip
         worker_id=user.worker_id,
         via=via,
         csrf_token=csrf_token,
+        must_change_password=user.must_change_password,
     )
 
 
@@ -99,60 +109,184 @@ def principal_of(user: User, via: str, csrf_token: str | None = None) -> Princip
 
 
 WRONG_PASSWORD = "Wrong username or password."
-SLOWED_DOWN = "Too many failed sign-ins. Wait a while and try again."
+
+
+def client_address(request: Request) -> str:
+    """The address a request came from, for counting sign-ins.
+
+    Behind a trusted proxy (DUTYLINE_TRUSTED_PROXIES) the last address in X-Forwarded-For
+    that is not itself a trusted proxy; without that setting the header is ignored, since
+    anyone can send it.
+    """
+    peer = request.client.host if request.client else "unknown"
+    trusted = request.app.state.settings.trusted_proxy_networks
+    if not _within(peer, trusted):
+        return peer
+    forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",")]
+    for hop in reversed(forwarded):
+        if not _within(hop, trusted):
+            return hop if _is_address(hop) else peer
+        peer = hop
+    return peer
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _within(text: str, networks: Sequence[IPv4Network | IPv6Network]) -> bool:
+    try:
+        address = ip_address(text)
+    except ValueError:
+        return False
+    return any(address in network for network in networks)
 
 
 def _attempt_key(username: str) -> str:
     return digest("sign-in:" + username.strip().casefold())
 
 
-def _wait_before_next_try(session: Session, key: str, now: datetime) -> int:
-    """Seconds this username must wait: none for the first few failures, then doubling."""
-    failures, last = session.execute(
-        select(func.count(), func.max(SignInAttempt.at)).where(
-            SignInAttempt.key_digest == key, SignInAttempt.at > now - FAILURE_WINDOW
+def _address_key(address: str) -> str:
+    return digest("sign-in-address:" + address)
+
+
+def wait_in_words(seconds: int) -> str:
+    """How long to wait, as a person says it: "40 seconds", "1 minute", "4 minutes"."""
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def too_many_tries(wait: int) -> TooManyTries:
+    return TooManyTries(
+        f"Too many attempts. Try again in {wait_in_words(wait)}.",
+        headers={"Retry-After": str(wait)},
+    )
+
+
+_THROTTLES = cast(Table, SignInThrottle.__table__)
+
+
+def _reserve_check(session: Session, key: str, limit: int, now: datetime) -> int:
+    """Take one password check for ``key``: 0, or the seconds to wait when none is free.
+
+    One conditional UPDATE takes the check, so simultaneous requests in any number of
+    processes queue on the row (PostgreSQL) or the file (SQLite) and cannot overrun the limit.
+    """
+    table = _THROTTLES
+    session.execute(
+        insert_ignoring_conflicts(session.get_bind().dialect.name, table).values(
+            key_digest=key, tries=0, last_try_at=now, blocked_until=None
         )
-    ).one()
-    if failures < FREE_FAILURES or last is None:
-        return 0
-    wait = min(timedelta(seconds=30 * 2 ** (failures - FREE_FAILURES)), MAX_WAIT)
-    return max(0, int((last + wait - now).total_seconds()) + 1)
+    )
+    row = table.c
+    quiet = row.last_try_at <= now - FAILURE_WINDOW
+    tries = session.execute(
+        update(table)
+        .where(row.key_digest == key, or_(quiet, row.tries < limit, row.blocked_until <= now))
+        .values(
+            tries=case((quiet, 1), else_=row.tries + 1),
+            blocked_until=case((quiet, None), else_=row.blocked_until),
+            last_try_at=now,
+        )
+        .returning(row.tries)
+    ).scalar_one_or_none()
+    if tries is None:
+        blocked_until = session.scalar(select(row.blocked_until).where(row.key_digest == key))
+        return max(1, int(((blocked_until or now + FIRST_WAIT) - now).total_seconds()) + 1)
+    if tries >= limit:
+        wait = min(FIRST_WAIT * 2 ** (tries - limit), MAX_WAIT)
+        session.execute(update(table).where(row.key_digest == key).values(blocked_until=now + wait))
+    return 0
+
+
+def _give_back_check(session: Session, key: str) -> None:
+    table = _THROTTLES
+    session.execute(
+        update(table)
+        .where(table.c.key_digest == key, table.c.tries > 0)
+        .values(tries=table.c.tries - 1)
+    )
+
+
+@dataclass(frozen=True)
+class PasswordCheck:
+    """A password check taken for an account and a source address (see ``reserve_check``)."""
+
+    account_key: str
+    address_key: str
+
+
+def reserve_check(session: Session, username: str, address: str, now: datetime) -> PasswordCheck:
+    """Take a password check for ``username`` from ``address``, or raise TooManyTries.
+
+    Commit at once, before checking the password (which is slow on purpose), so that every
+    process sees the check taken. Whether the account exists changes nothing here.
+    """
+    check = PasswordCheck(_attempt_key(username), _address_key(address))
+    wait = _reserve_check(session, check.address_key, FREE_FAILURES_PER_ADDRESS, now)
+    if wait:
+        log.warning("password check refused (address key %s)", check.address_key[:12])
+        raise too_many_tries(wait)
+    wait = _reserve_check(session, check.account_key, FREE_FAILURES, now)
+    if wait:
+        _give_back_check(session, check.address_key)  # the address's check was not used
+        log.warning("password check refused (account key %s)", check.account_key[:12])
+        raise too_many_tries(wait)
+    return check
+
+
+def check_passed(session: Session, check: PasswordCheck) -> None:
+    """The right password: the account starts afresh and the address gets its check back."""
+    table = _THROTTLES
+    session.execute(delete(table).where(table.c.key_digest == check.account_key))
+    _give_back_check(session, check.address_key)
+
+
+def user_named(session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username.strip()))
 
 
 def sign_in(
-    session: Session, username: str, password: str, now: datetime, lifetime: timedelta
+    session: Session, user: User | None, password: str, now: datetime, lifetime: timedelta
 ) -> tuple[User, str, str]:
-    """Check the password; on success a new web session: (user, cookie secret, CSRF token).
+    """Check ``user``'s password; on success a new web session: (user, cookie secret, CSRF).
 
-    Raises Unauthorized, or TooManyTries (with Retry-After) when the username is slowed down.
+    The caller has taken the check (``reserve_check``) and committed, so no lock is held
+    while argon2 runs. Raises Unauthorized, the same whether or not the account exists.
     """
-    key = _attempt_key(username)
-    wait = _wait_before_next_try(session, key, now)
-    if wait:
-        log.warning("sign-in refused while slowed down (account key %s)", key[:12])
-        raise TooManyTries(SLOWED_DOWN, headers={"Retry-After": str(wait)})
-    user = session.scalar(select(User).where(User.username == username.strip()))
     matched = password_matches(user.password_hash if user else _DUMMY_HASH, password)
-    if user is None or not user.active or not matched:
-        session.add(SignInAttempt(key_digest=key, at=now))
-        log.warning("sign-in failed (account key %s)", key[:12])
+    if user is None or not matched or not user.active:
+        log.warning("sign-in failed (user %s)", user.id if user else "unknown")
         raise Unauthorized(WRONG_PASSWORD)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    session.execute(delete(SignInAttempt).where(SignInAttempt.key_digest == key))
+    secret, csrf = start_web_session(session, user.id, now, lifetime)
+    log.info("user %d signed in", user.id)
+    return user, secret, csrf
+
+
+def start_web_session(
+    session: Session, user_id: int, now: datetime, lifetime: timedelta
+) -> tuple[str, str]:
+    """A new signed-in browser for ``user_id``: (cookie secret, CSRF token)."""
     secret, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     session.add(
         WebSession(
             token_digest=digest(secret),
             csrf_token=csrf,
-            user_id=user.id,
+            user_id=user_id,
             created_at=now,
             last_seen_at=now,
             expires_at=now + lifetime,
         )
     )
-    log.info("user %d signed in", user.id)
-    return user, secret, csrf
+    return secret, csrf
 
 
 def sign_out(session: Session, secret: str) -> None:
@@ -224,8 +358,15 @@ def identify(request: Request, session: Session, now: datetime) -> Principal | N
     return None
 
 
-def require(*roles: StaffRole) -> Callable[..., Principal]:
-    """A dependency: the caller must be signed in and hold one of ``roles``."""
+PASSWORD_CHANGE_FIRST = "Change your password first: an admin reset it. Go to Your account."
+
+
+def require(*roles: StaffRole, before_password_change: bool = False) -> Callable[..., Principal]:
+    """A dependency: the caller must be signed in and hold one of ``roles``.
+
+    A person whose password an admin reset may call only the routes marked
+    ``before_password_change`` (changing it, signing out, who am I) until they change it.
+    """
     allowed = frozenset(roles)
     if not allowed:
         raise ValueError("name at least one role")
@@ -238,6 +379,8 @@ def require(*roles: StaffRole) -> Callable[..., Principal]:
             raise Unauthorized("Sign in to use this.", headers={"WWW-Authenticate": "Bearer"})
         if principal.roles.isdisjoint(allowed):
             raise Forbidden("Your role does not allow this.")
+        if password_change_due(principal) and not before_password_change:
+            raise Forbidden(PASSWORD_CHANGE_FIRST)
         if principal.via == "session" and request.method not in SAFE_METHODS:
             sent = request.headers.get(CSRF_HEADER, "")
             if not principal.csrf_token or not hmac.compare_digest(sent, principal.csrf_token):
@@ -249,6 +392,16 @@ def require(*roles: StaffRole) -> Callable[..., Principal]:
 
 
 AnyRole = Annotated[Principal, Depends(require(*StaffRole))]
+# Signed in, even with a password still to change (an admin reset it).
+EvenBeforePasswordChange = Annotated[
+    Principal, Depends(require(*StaffRole, before_password_change=True))
+]
+
+
+def password_change_due(principal: Principal) -> bool:
+    """A person (not a system's token) whose password an admin reset and who has not yet
+    chosen their own: pages send them to /account, the API refuses them."""
+    return principal.must_change_password and principal.via == "session"
 
 
 def public(reason: str) -> Any:

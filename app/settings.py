@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from functools import cached_property
+from ipaddress import IPv4Network, IPv6Network, ip_network
 
 from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -80,6 +81,10 @@ class Settings(BaseSettings):
     short_abandon_seconds: int = 30
     callback_target_in_hours_minutes: int = 120
     callback_target_out_of_hours_minutes: int = 30
+    # The load balancers or proxies in front of the service (addresses or networks, comma
+    # separated). Only a request from one of them has its X-Forwarded-For read, to find the
+    # address that sign-ins are counted by; otherwise the connection's own address is used.
+    trusted_proxies: str = ""
 
     @field_validator("public_base_url")
     @classmethod
@@ -148,6 +153,25 @@ class Settings(BaseSettings):
             if self.fallback_number is None:
                 raise ValueError("DUTYLINE_FALLBACK_NUMBER must be set in production")
         return self
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        for part in value.split(","):
+            if part.strip():
+                try:
+                    ip_network(part.strip(), strict=False)
+                except ValueError:
+                    raise ValueError(f"not an address or network: {part.strip()}") from None
+        return value
+
+    @cached_property
+    def trusted_proxy_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        return tuple(
+            ip_network(part.strip(), strict=False)
+            for part in self.trusted_proxies.split(",")
+            if part.strip()
+        )
 
     @cached_property
     def auth_token(self) -> str:

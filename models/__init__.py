@@ -2,7 +2,7 @@
 
 import models.records  # noqa: F401  (registers the record tables)
 from models import rota as rota  # the rota tables (issue 4)
-from models.accounts import ApiToken, SignInAttempt, User, UserRole, WebSession
+from models.accounts import ApiToken, SignInThrottle, User, UserRole, WebSession
 from models.audit import AuditEvent
 from models.base import Base, UTCDateTime, utcnow
 from models.events import LiveEvent
@@ -38,7 +38,7 @@ __all__ = [
     "OnCallShift",
     "RecordStatus",
     "RoutingState",
-    "SignInAttempt",
+    "SignInThrottle",
     "UTCDateTime",
     "User",
     "UserRole",

@@ -1,4 +1,4 @@
-"""Staff accounts: users with roles, their browser sessions and API tokens, sign-in attempts.
+"""Staff accounts: users with roles, their browser sessions and API tokens, sign-in throttles.
 
 Secrets are never stored: a session cookie and an API token are random strings of which
 only a SHA-256 digest is kept, and passwords are argon2 hashes.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime, utcnow
@@ -42,6 +42,10 @@ class User(Base):
         ForeignKey("workers.id", ondelete="SET NULL"), unique=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set by an admin's reset: the person chooses their own password before anything else.
+    must_change_password: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     role_rows: Mapped[list[UserRole]] = relationship(lazy="selectin", cascade="all, delete-orphan")
     worker: Mapped[Worker | None] = relationship(lazy="joined")
@@ -93,12 +97,18 @@ class ApiToken(Base):
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True, foreign_keys=[user_id])
 
 
-class SignInAttempt(Base):
-    """Failed sign-ins, by a digest of the username, to slow down guessing."""
+class SignInThrottle(Base):
+    """Password checks lately for one account or one source address (by a digest of either).
 
-    __tablename__ = "sign_in_attempts"
-    __table_args__ = (Index("ix_sign_in_attempts_key_at", "key_digest", "at"),)
+    A sign-in reserves a check here in one conditional UPDATE before the password is
+    checked, so simultaneous guesses in any number of processes cannot overrun the limit.
+    """
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key_digest: Mapped[str] = mapped_column(String(64))
-    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    __tablename__ = "sign_in_throttles"
+
+    key_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Checks since the counting began (in flight ones too); reset after a quiet window.
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    last_try_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Past the free tries, no check before this time.
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

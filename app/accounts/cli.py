@@ -42,6 +42,24 @@ def cmd_users_create(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users_reset_password(settings: Settings, args: argparse.Namespace) -> int:
+    """An admin locked out, say: the same reset as the user page's, so the person (told the
+    password safely) chooses their own at the next sign-in."""
+    with support.session_for(settings) as session:
+        user = session.scalar(select(User).where(User.username == args.username))
+        if user is None:
+            raise AppError(f"no account is called {args.username!r}")
+        password = _read_password(args)
+        try:
+            service.check_password(password)
+        except ValueError as exc:
+            raise AppError(f"the password {exc}") from None
+        changes = service.UserChanges(password=password)
+        service.update_user(session, user.id, changes, actor_user_id=None, now=support.now())
+    print(f"{args.username}: password reset; they choose their own when they next sign in")
+    return 0
+
+
 def cmd_users_list(settings: Settings, args: argparse.Namespace) -> int:
     with support.session_for(settings) as session:
         rows = [
@@ -81,3 +99,13 @@ def add_commands(commands: Any) -> None:
     create.add_argument("--password-stdin", action="store_true")
     create.set_defaults(handler=cmd_users_create)
     users.add_parser("list", help="list staff accounts").set_defaults(handler=cmd_users_list)
+    reset = users.add_parser(
+        "reset-password",
+        help="set a password the person must change at their next sign-in",
+        description="Reset an account's password and sign it out everywhere; the person "
+        "chooses their own at the next sign-in. The password is asked for, or read from "
+        "standard input when it is not a terminal (or with --password-stdin).",
+    )
+    reset.add_argument("--username", required=True)
+    reset.add_argument("--password-stdin", action="store_true")
+    reset.set_defaults(handler=cmd_users_reset_password)

@@ -1,4 +1,5 @@
-"""Web pages: staff accounts, for admins (their scripts call /api/users).
+"""Web pages: staff accounts, for admins (their scripts call /api/users); and each person's
+own account, where they change their password (/api/account/password).
 
 The users page also flags calls that came in on a number matching no line, so that an admin
 can put the number's configuration right.
@@ -36,3 +37,9 @@ def users(request: Request, session: SessionDep, now: NowDep) -> Response:
 @router.get("/admin/users/{user_id}")
 def user(request: Request, user_id: int) -> Response:
     return render_for(request, (StaffRole.ADMIN,), "user.html", user_id=user_id)
+
+
+@router.get("/account")
+def account(request: Request) -> Response:
+    """Changing one's own password: every role; the only page until an admin's reset is done."""
+    return render_for(request, tuple(StaffRole), "account.html")

@@ -1,14 +1,16 @@
-"""/api/users, /api/tokens, /api/workers: staff accounts, managed by admins."""
+"""/api/users, /api/tokens, /api/workers: staff accounts, managed by admins; and
+/api/account/password, where each person changes their own password."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy import select
 
 from app.accounts import service as accounts
 from app.accounts.schemas import (
+    PasswordChange,
     TokenCreate,
     TokenIssued,
     TokenRead,
@@ -18,8 +20,18 @@ from app.accounts.schemas import (
     WorkerRead,
 )
 from app.api.deps import NowDep, SessionDep
-from app.auth import Principal, StaffRole, require
-from app.formats import national
+from app.auth import (
+    SESSION_COOKIE,
+    EvenBeforePasswordChange,
+    Principal,
+    StaffRole,
+    check_passed,
+    client_address,
+    digest,
+    require,
+    reserve_check,
+)
+from app.errors import Forbidden, Invalid
 from app.params import DbId
 from models import ApiToken, User, Worker
 
@@ -36,7 +48,9 @@ def _read(user: User) -> UserRead:
         roles=sorted(StaffRole(role) for role in user.roles),
         worker_id=user.worker_id,
         worker_name=user.worker.name if user.worker else None,
+        worker_phone=user.worker.phone if user.worker else None,
         active=user.active,
+        must_change_password=user.must_change_password,
         created_at=user.created_at,
     )
 
@@ -118,6 +132,42 @@ def revoke_token(token_id: DbId, admin: Admin, session: SessionDep, now: NowDep)
     return Response(status_code=204)
 
 
+@router.post("/account/password", status_code=204, tags=["account"])
+def change_my_password(
+    body: PasswordChange,
+    principal: EvenBeforePasswordChange,
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+) -> Response:
+    """Change my own password. My other browsers are signed out; this one stays signed in.
+
+    A wrong current password counts as a failed sign-in (429 with Retry-After after five).
+    """
+    if principal.via != "session":
+        raise Forbidden("Change a password in the browser, signed in as that person.")
+    check = reserve_check(session, principal.username, client_address(request), now)
+    session.commit()  # counted at once, in every process
+    cookie = request.cookies.get(SESSION_COOKIE)
+    try:
+        accounts.change_own_password(
+            session,
+            principal.user_id,
+            current=body.current_password,
+            new=body.new_password,
+            keep_session_digest=digest(cookie) if cookie else None,
+            now=now,
+        )
+    except Invalid as refused:
+        session.rollback()
+        if refused.loc[-1] != "current_password":
+            check_passed(session, check)  # the password was right; only the new one was not
+        session.commit()
+        raise
+    check_passed(session, check)
+    return Response(status_code=204)
+
+
 @router.get("/workers", response_model=list[WorkerRead])
 def list_workers(
     principal: Annotated[
@@ -139,7 +189,6 @@ def list_workers(
             active=worker.active,
             user_id=linked.get(worker.id),
             phone=worker.phone,
-            phone_words=national(worker.phone),
         )
         for worker in session.scalars(select(Worker).order_by(Worker.name))
     ]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, computed_field, field_validator
 
 from app.accounts.service import USERNAME, check_password
 from app.auth import StaffRole
+from app.formats import national
 from app.params import DbId
 
 
@@ -42,8 +43,24 @@ class UserRead(BaseModel):
     roles: list[StaffRole]
     worker_id: DbId | None
     worker_name: str | None
+    worker_phone: str | None = Field(description="The linked worker's phone, E.164.")
     active: bool
+    must_change_password: bool = Field(
+        description="An admin reset the password; the person changes it at next sign-in."
+    )
     created_at: datetime
+
+    @computed_field(description="The linked worker's phone in UK national format.")  # type: ignore[prop-decorator]
+    @property
+    def worker_phone_words(self) -> str | None:
+        return national(self.worker_phone) if self.worker_phone else None
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(
+        max_length=1024, description="At least 12 characters; not the username, not the old one."
+    )
 
 
 class TokenCreate(BaseModel):
@@ -71,5 +88,9 @@ class WorkerRead(BaseModel):
     available: bool
     active: bool
     user_id: DbId | None
-    phone: str = Field(description="E.164")
-    phone_words: str = Field(description="As staff read it: 07700 900123")
+    phone: str = Field("", description="E.164.")
+
+    @computed_field(description="The phone in UK national format.")  # type: ignore[prop-decorator]
+    @property
+    def phone_words(self) -> str:
+        return national(self.phone)

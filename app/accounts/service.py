@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.auth import StaffRole, hash_password, issue_token
+from app.auth import StaffRole, hash_password, issue_token, password_matches
 from app.errors import Conflict, Invalid, NotFound
 from models import ApiToken, User, WebSession, Worker
 from models.audit import audit, changes_between
@@ -56,6 +56,8 @@ def create_user(
 ) -> User:
     """A new account, audited (the actor None: the command line or the demo seed).
 
+    An admin chose the password: the person chooses their own when they first sign in.
+
     Raises Invalid or Conflict and adds nothing when the input is wrong."""
     role_names = {StaffRole(role).value for role in roles}
     if not role_names:
@@ -76,6 +78,7 @@ def create_user(
         worker_id=worker_id,
         active=True,
         created_at=now,
+        must_change_password=actor_user_id is not None,
     )
     user.set_roles(role_names)
     session.add(user)
@@ -134,7 +137,7 @@ class UserChanges:
 
 
 def update_user(
-    session: Session, user_id: int, wanted: UserChanges, *, actor_user_id: int, now: datetime
+    session: Session, user_id: int, wanted: UserChanges, *, actor_user_id: int | None, now: datetime
 ) -> User:
     """Change an account; audited. A new password or a deactivation signs out everywhere."""
     user = get_user(session, user_id)
@@ -154,12 +157,48 @@ def update_user(
     changes = changes_between(before, user_snapshot(user))
     if wanted.password is not None:
         user.password_hash = hash_password(wanted.password)
+        # Someone else chose it (an admin): the person chooses their own at next sign-in.
+        user.must_change_password = user.id != actor_user_id
         changes["password"] = {"old": None, "new": "(changed)"}
     if wanted.password is not None or user.active is False:
         session.execute(delete(WebSession).where(WebSession.user_id == user.id))
     session.flush()
     if changes:
         _audit(session, actor_user_id, "update", user.id, now, changes)
+    return user
+
+
+def change_own_password(
+    session: Session,
+    user_id: int,
+    *,
+    current: str,
+    new: str,
+    keep_session_digest: str | None,
+    now: datetime,
+) -> User:
+    """A person changes their own password; audited. Their other browsers are signed out.
+
+    Raises Invalid (naming the field) and changes nothing when a rule is broken."""
+    user = get_user(session, user_id)
+    if not password_matches(user.password_hash, current):
+        raise Invalid("current_password", "Your current password is wrong")
+    try:
+        check_password(new)
+    except ValueError as exc:
+        raise Invalid("new_password", f"Your new password {exc}") from None
+    if new.strip().casefold() == user.username.casefold():
+        raise Invalid("new_password", "Your new password must not be your username")
+    if new == current:
+        raise Invalid("new_password", "Your new password must be different from the current one")
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    others = delete(WebSession).where(WebSession.user_id == user.id)
+    if keep_session_digest is not None:
+        others = others.where(WebSession.token_digest != keep_session_digest)
+    session.execute(others)
+    session.flush()
+    _audit(session, user.id, "change_password", user.id, now, detail="changed their own password")
     return user
 
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from app.api.deps import NowDep, SessionDep
-from app.auth import AnyRole, Principal, StaffRole, require
+from app.auth import EvenBeforePasswordChange, Principal, StaffRole, require
 from app.errors import Invalid, NotLinked
 from models import Worker
 from models.people import line_availability, set_line_availability
@@ -42,6 +42,9 @@ class MeRead(BaseModel):
     csrf_token: str | None = Field(
         None, description="Send as X-CSRF-Token on changes made with the session cookie."
     )
+    must_change_password: bool = Field(
+        False, description="An admin reset the password: change it before anything else."
+    )
     worker: MyWorkerRead | None
 
 
@@ -60,6 +63,7 @@ def me_read(session: Session, principal: Principal, now: datetime) -> MeRead:
         display_name=principal.display_name,
         roles=sorted(principal.roles),
         csrf_token=principal.csrf_token,
+        must_change_password=principal.must_change_password,
         worker=None
         if worker is None
         else MyWorkerRead(
@@ -75,7 +79,7 @@ def me_read(session: Session, principal: Principal, now: datetime) -> MeRead:
 
 
 @router.get("/me", response_model=MeRead)
-def read_me(principal: AnyRole, session: SessionDep, now: NowDep) -> MeRead:
+def read_me(principal: EvenBeforePasswordChange, session: SessionDep, now: NowDep) -> MeRead:
     """Who I am, my roles, and (for a social worker) my availability on each line."""
     return me_read(session, principal, now)
 

@@ -11,11 +11,15 @@ from app.api.me import MeRead, me_read
 from app.auth import (
     CSRF_COOKIE,
     SESSION_COOKIE,
-    AnyRole,
+    EvenBeforePasswordChange,
+    check_passed,
+    client_address,
     principal_of,
     public,
+    reserve_check,
     sign_in,
     sign_out,
+    user_named,
 )
 from app.errors import AppError
 
@@ -35,18 +39,29 @@ def _secure(request: Request) -> bool:
     "/session",
     response_model=MeRead,
     dependencies=[public("signing in needs no sign-in")],
-    responses={401: {"description": "Wrong username or password"}, 429: {}},
+    responses={
+        401: {"description": "Wrong username or password"},
+        429: {"description": "Too many attempts; Retry-After says how many seconds to wait"},
+    },
 )
 def create_session(body: SignIn, request: Request, session: SessionDep, now: NowDep) -> Response:
     """Sign in. Sets the session cookie (HttpOnly) and the CSRF cookie the pages send back.
 
-    After five failures for a username in 15 minutes each further try must wait, doubling.
+    Five password checks for a username, or twenty from one address, then each further
+    try must wait, doubling (429 with Retry-After). `must_change_password` true: an admin
+    reset the password, and only /api/account/password, /api/me and signing out answer
+    until it is changed.
     """
     policy = request.app.state.session_policy
     try:
-        user, secret, csrf = sign_in(session, body.username, body.password, now, policy.lifetime)
+        check = reserve_check(session, body.username, client_address(request), now)
+        user = user_named(session, body.username)
+        # The check counts at once, in every process; and no lock is held while argon2 runs.
+        session.commit()
+        user, secret, csrf = sign_in(session, user, body.password, now, policy.lifetime)
+        check_passed(session, check)
     except AppError:
-        # Keep the failure counted: the session dependency commits only on success.
+        # Keep what was counted: the session dependency commits only on success.
         session.commit()
         raise
     session.flush()
@@ -64,7 +79,9 @@ def create_session(body: SignIn, request: Request, session: SessionDep, now: Now
 
 
 @router.delete("/session", status_code=204)
-def delete_session(request: Request, principal: AnyRole, session: SessionDep) -> Response:
+def delete_session(
+    request: Request, principal: EvenBeforePasswordChange, session: SessionDep
+) -> Response:
     """Sign out of this browser."""
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:

@@ -15,11 +15,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.api.deps import NowDep, SessionDep
-from app.auth import StaffRole, identify
+from app.auth import StaffRole, identify, password_change_due
 from app.errors import Invalid
 from app.measures import charts, report, service
 from app.measures.schemas import LineFilter, PeriodFilter
-from app.web.templating import render
+from app.web.templating import ACCOUNT_PAGE, render
 
 router = APIRouter()
 
@@ -58,6 +58,8 @@ def insight(request: Request, session: SessionDep, now: NowDep) -> Response:
         session.commit()  # an expired session row deleted while identifying stays deleted
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/sign-in?{urlencode({'next': here})}", status_code=303)
+    if password_change_due(principal):
+        return RedirectResponse(ACCOUNT_PAGE, status_code=303)  # an admin reset it
     if not principal.has(StaffRole.MANAGER, StaffRole.COORDINATOR):
         return render(request, "measures/not_allowed.html", status_code=403, principal=principal)
     first, last, line, period, errors = _parse(dict(request.query_params))

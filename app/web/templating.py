@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
 from starlette.responses import Response
 
-from app.auth import SESSION_COOKIE, Principal, StaffRole, identify
+from app.auth import SESSION_COOKIE, Principal, StaffRole, identify, password_change_due
 from app.formats import national, uk_datetime
 from app.settings import Settings
 
@@ -44,6 +44,9 @@ templates = Jinja2Templates(
 
 templates.env.filters["national"] = national
 templates.env.filters["uk_datetime"] = uk_datetime
+
+# Where a person changes their own password (the header's name links to it).
+ACCOUNT_PAGE = "/account"
 
 # Links in the header, shown by the browser to the roles that may use them.
 NAVIGATION: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -127,6 +130,8 @@ def render_for(
     if principal is None:
         here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/sign-in?{urlencode({'next': here})}", status_code=303)
+    if password_change_due(principal) and request.url.path != ACCOUNT_PAGE:
+        return RedirectResponse(ACCOUNT_PAGE, status_code=303)  # an admin reset it
     if principal.roles.isdisjoint(roles):
         words = [ROLE_WORDS[role] for role in roles]
         allowed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

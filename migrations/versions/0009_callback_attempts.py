@@ -13,7 +13,7 @@ from alembic import op
 
 revision: str = "0009"
 # Re-chained after the other branches' migrations when they are merged.
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

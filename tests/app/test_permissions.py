@@ -26,6 +26,7 @@ EXPECTED: dict[str, frozenset[StaffRole] | str] = {
     "POST /api/session": PUBLIC,
     "DELETE /api/session": ALL,
     "GET /api/me": ALL,
+    "POST /api/account/password": ALL,
     "PUT /api/me/availability": frozenset({W}),
     "GET /api/events": frozenset({W}),
     # The words for status values: nothing personal, the same for everyone

@@ -15,7 +15,7 @@ def test_empty_sign_in_shows_an_error_summary_linking_to_the_fields(
 ) -> None:
     page.goto(server.url + "/sign-in")
     page.get_by_role("button", name="Sign in").click()
-    summary = page.get_by_role("alert")
+    summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_focused()
     expect(summary.get_by_role("heading")).to_have_text("There is a problem")
     expect(summary.get_by_role("link", name="Enter your username")).to_have_attribute(
@@ -37,7 +37,7 @@ def test_a_wrong_password_is_reported_in_the_error_summary_and_nobody_is_signed_
     page.get_by_label("Username").fill(account.username)
     page.get_by_label("Password", exact=True).fill("not the password at all")
     page.get_by_role("button", name="Sign in").click()
-    summary = page.get_by_role("alert")
+    summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("Enter a correct username and password")
     expect(summary).to_be_focused()
     expect(page.locator("#username-error")).to_contain_text("Enter a correct username and password")

@@ -1,5 +1,6 @@
 // Sign in: POST /api/session, then go where the person was going (or to their home page).
-import { ApiError, api, clearErrors, showErrors } from "/static/js/api.js";
+import { ApiError, api } from "/static/js/api.js";
+import { clearErrors, showErrors } from "/static/js/govuk.js";
 
 const form = document.getElementById("sign-in-form");
 
@@ -25,15 +26,18 @@ form.addEventListener("submit", async (event) => {
   const button = form.querySelector("button[type=submit]");
   button.disabled = true;
   try {
-    await api.post("/api/session", { username, password }, { redirectOn401: false });
-    window.location.assign(safeNext() || "/"); // "/" sends each role to its first page
+    const me = await api.post("/api/session", { username, password }, { redirectOn401: false });
+    // An admin set the password: the person chooses their own before anything else.
+    window.location.assign(me.must_change_password ? "/account" : safeNext() || "/"); // "/": each role's first page
   } catch (error) {
     button.disabled = false;
     if (error instanceof ApiError && error.status === 401) {
       form.password.value = "";
       showErrors([{ loc: ["username"], msg: "Enter a correct username and password" }], { form });
     } else if (error instanceof ApiError && error.status === 429) {
-      showErrors([{ loc: [], msg: error.message || "Too many failed sign-ins. Wait a while and try again." }], { form });
+      // The server says how long to wait, in words: "Too many attempts. Try again in 4 minutes."
+      form.password.value = "";
+      showErrors([{ loc: [], msg: error.message }], { form });
     } else if (error instanceof ApiError && error.status === 422) {
       showErrors(error, { form });
     } else {

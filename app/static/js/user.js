@@ -1,5 +1,7 @@
 // One user: details and roles, linked worker, password reset, deactivation, API tokens.
-import { ApiError, announce, api, clearErrors, formatDateTime, h, showErrors, tag } from "/static/js/api.js";
+import { ApiError, announce, api, formatDateTime, h } from "/static/js/api.js";
+import { clearErrors, govukSummaryList, govukTable, govukTag, showErrors } from "/static/js/govuk.js";
+import { word } from "/static/js/words.js";
 
 const userId = Number(document.getElementById("user").dataset.userId);
 const announcer = document.getElementById("user-announce");
@@ -18,17 +20,30 @@ function failed(error, form) {
   else showErrors([{ loc: [], msg: error.message }], { form });
 }
 
+function status() {
+  if (!user.active) return govukTag("Deactivated", "grey");
+  return govukTag("Active", "green");
+}
+
 function renderUser() {
   document.getElementById("user-heading").textContent = user.display_name;
   document.getElementById("user-caption").textContent = user.username;
-  document.getElementById("user-status").replaceChildren(user.active ? tag("Active", "green") : tag("Deactivated", "grey"));
+  document.getElementById("user-summary").replaceChildren(govukSummaryList([
+    ["Username", user.username],
+    ["Status", h("span", { id: "user-status" }, status())],
+    ["Roles", user.roles.map((role) => word("staff_role", role)).join(", ")],
+    ["Linked worker", user.worker_name || "None"],
+    ["Worker's phone", user.worker_phone_words || "None"],
+    ["Password", user.must_change_password ? "Set by an administrator: they choose their own at next sign-in" : "Chosen by them"],
+    ["Created", formatDateTime(user.created_at)],
+  ], { id: "user-details" }));
   const form = document.getElementById("user-form");
   form.display_name.value = user.display_name;
   for (const input of form.querySelectorAll("input[name=roles]")) input.checked = user.roles.includes(input.value);
   form.worker_id.value = user.worker_id === null ? "" : String(user.worker_id);
   const toggle = document.getElementById("toggle-active");
   toggle.textContent = user.active ? "Deactivate user" : "Reactivate user";
-  toggle.className = user.active ? "button button--warning" : "button";
+  toggle.className = user.active ? "govuk-button govuk-button--warning" : "govuk-button";
 }
 
 async function loadWorkers() {
@@ -39,7 +54,8 @@ async function loadWorkers() {
   const select = document.getElementById("worker_id");
   for (const worker of workers) {
     const taken = worker.user_id && worker.user_id !== userId;
-    select.append(h("option", { value: worker.id, disabled: Boolean(taken) }, taken ? `${worker.name} (linked to another account)` : worker.name));
+    const label = `${worker.name}, ${worker.phone_words}${taken ? " (linked to another account)" : ""}`;
+    select.append(h("option", { value: worker.id, disabled: Boolean(taken) }, label));
   }
 }
 
@@ -47,18 +63,24 @@ async function loadTokens() {
   const tokens = await api.get(`/api/users/${userId}/tokens`);
   const container = document.getElementById("tokens");
   if (!tokens.length) {
-    container.replaceChildren(h("p", {}, "No tokens."));
+    container.replaceChildren(h("p", { class: "govuk-body" }, "No tokens."));
     return;
   }
-  container.replaceChildren(h("table", { class: "table", id: "tokens-table" },
-    h("thead", {}, h("tr", {}, ["Name", "Starts with", "Issued", "Last used", "Status", ""].map((text) => h("th", { scope: "col" }, text)))),
-    h("tbody", {}, tokens.map((token) => h("tr", { dataset: { token: token.id } },
-      h("td", {}, token.name), h("td", {}, h("code", {}, token.prefix)),
-      h("td", {}, formatDateTime(token.created_at)),
-      h("td", {}, token.last_used_at ? formatDateTime(token.last_used_at) : "Never"),
-      h("td", {}, token.revoked_at ? tag("Revoked", "grey") : tag("Active", "green")),
-      h("td", {}, token.revoked_at ? "" : h("button", { type: "button", class: "button button--warning button--small",
-        onclick: () => revoke(token) }, "Revoke", h("span", { class: "visually-hidden" }, ` token ${token.name}`))))))));
+  container.replaceChildren(govukTable({
+    id: "tokens-table",
+    caption: "Tokens issued",
+    head: ["Name", "Starts with", "Issued", "Last used", "Status", "Action"],
+    rows: tokens.map((token) => [
+      token.name,
+      h("code", {}, token.prefix),
+      formatDateTime(token.created_at),
+      token.last_used_at ? formatDateTime(token.last_used_at) : "Never",
+      token.revoked_at ? govukTag("Revoked", "grey") : govukTag("Active", "green"),
+      token.revoked_at ? "" : h("button", { type: "button", class: "govuk-button govuk-button--warning govuk-!-margin-bottom-0",
+        onclick: () => revoke(token) }, "Revoke", h("span", { class: "govuk-visually-hidden" }, ` token ${token.name}`)),
+    ]),
+    rowAttributes: (index) => ({ dataset: { token: tokens[index].id } }),
+  }));
 }
 
 async function revoke(token) {
@@ -106,7 +128,8 @@ document.getElementById("password-form").addEventListener("submit", async (event
   try {
     user = await api.patch(`/api/users/${userId}`, { password });
     form.reset();
-    announce(announcer, "Password reset.");
+    renderUser();
+    announce(announcer, "Password reset. They choose their own when they next sign in.");
   } catch (error) {
     failed(error, form);
   }
@@ -149,8 +172,8 @@ async function start() {
     [user] = await Promise.all([api.get(`/api/users/${userId}`), loadWorkers()]);
   } catch (error) {
     if (error instanceof ApiError && error.status !== 401) {
-      document.querySelector("main").replaceChildren(h("h1", {}, error.status === 404 ? "User not found" : "You cannot manage users"),
-        h("p", {}, h("a", { href: "/admin/users" }, "All users")));
+      document.querySelector("main").replaceChildren(h("h1", { class: "govuk-heading-l" }, error.status === 404 ? "User not found" : "You cannot manage users"),
+        h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: "/admin/users" }, "All users")));
     }
     return;
   }

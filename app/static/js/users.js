@@ -1,5 +1,6 @@
 // User admin: the list, and creating a user with roles and a linked worker.
-import { ApiError, api, clearErrors, formatDateTime, h, showErrors, staffWorkers, tag } from "/static/js/api.js";
+import { ApiError, api, formatDateTime, h, staffWorkers } from "/static/js/api.js";
+import { clearErrors, govukTable, govukTag, showErrors } from "/static/js/govuk.js";
 import { word } from "/static/js/words.js";
 
 const form = document.getElementById("create-user-form");
@@ -9,25 +10,37 @@ function fieldIdFor(loc) {
   return typeof field === "number" || field === "roles" ? "roles" : String(field);
 }
 
+// Active or not; and whether they still have to choose their own password.
+function status(user) {
+  if (!user.active) return govukTag("Deactivated", "grey");
+  if (user.must_change_password) return [govukTag("Active", "green"), " ", govukTag("Password to change", "yellow")];
+  return govukTag("Active", "green");
+}
+
 async function loadUsers() {
   const container = document.getElementById("users");
   let users;
   try {
     users = await api.get("/api/users");
   } catch (error) {
-    container.replaceChildren(h("p", {}, error.status === 403 ? "Only administrators can manage users." : error.message));
+    container.replaceChildren(h("p", { class: "govuk-body" }, error.status === 403 ? "Only administrators can manage users." : error.message));
     return;
   }
-  container.replaceChildren(h("table", { class: "table", id: "users-table" },
-    h("caption", { class: "visually-hidden" }, "Users"),
-    h("thead", {}, h("tr", {}, ["Username", "Name", "Roles", "Linked worker", "Status", "Created"].map((text) => h("th", { scope: "col" }, text)))),
-    h("tbody", {}, users.map((user) => h("tr", { dataset: { user: user.username } },
-      h("td", {}, h("a", { href: `/admin/users/${user.id}` }, user.username)),
-      h("td", {}, user.display_name),
-      h("td", {}, user.roles.map((role) => word("staff_role", role)).join(", ")),
-      h("td", {}, user.worker_name || "None"),
-      h("td", {}, user.active ? tag("Active", "green") : tag("Deactivated", "grey")),
-      h("td", {}, formatDateTime(user.created_at)))))));
+  container.replaceChildren(govukTable({
+    id: "users-table",
+    caption: "Staff accounts",
+    head: ["Username", "Name", "Roles", "Linked worker", "Worker's phone", "Status", "Created"],
+    rows: users.map((user) => [
+      h("a", { class: "govuk-link", href: `/admin/users/${user.id}` }, user.username),
+      user.display_name,
+      user.roles.map((role) => word("staff_role", role)).join(", "),
+      user.worker_name || "None",
+      user.worker_phone_words || "",
+      status(user),
+      formatDateTime(user.created_at),
+    ]),
+    rowAttributes: (index) => ({ dataset: { user: users[index].username } }),
+  }));
 }
 
 async function loadWorkers() {
@@ -35,7 +48,7 @@ async function loadWorkers() {
   if (!workers) return;
   const select = document.getElementById("worker_id");
   for (const worker of workers.filter((w) => w.active)) {
-    const label = worker.user_id ? `${worker.name} (already has an account)` : worker.name;
+    const label = `${worker.name}, ${worker.phone_words}${worker.user_id ? " (already has an account)" : ""}`;
     select.append(h("option", { value: worker.id, disabled: Boolean(worker.user_id) }, label));
   }
 }
@@ -64,11 +77,11 @@ form.addEventListener("submit", async (event) => {
   try {
     const created = await api.post("/api/users", body);
     form.reset();
-    document.getElementById("created-text").textContent = `${created.display_name} can now sign in as ${created.username}.`;
+    document.getElementById("created-text").textContent =
+      `${created.display_name} can now sign in as ${created.username}, and will choose their own password.`;
     const banner = document.getElementById("created-banner");
     banner.hidden = false;
     await loadUsers();
-    banner.tabIndex = -1;
     banner.focus();
   } catch (error) {
     if (error instanceof ApiError && error.status === 409) {
