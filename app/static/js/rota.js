@@ -6,7 +6,7 @@ import {
   addDays, clearErrors, coordinatorOrReader, fillWorkerSelect,
   formatHours, formatMinutes, formatRange, formatWhen, gapTag, govukTable, govukTag, hideBanner,
   lineNames, linkButton, loadFailed, londonToday, readDates, roleTag, rotaWorkers, setDate, setWhen,
-  showBanner, showFieldErrors, tableCell, tableRow, toLocalInput, workerWithPhone,
+  showBanner, showFieldErrors, tableCell, tableRow, toLocalInput, workerCell, workerWithPhone,
 } from "/static/js/rota_common.js";
 import { setupShiftForm } from "/static/js/rota_shift_form.js";
 
@@ -203,7 +203,7 @@ async function loadShifts() {
     const actions = tableCell();
     renderActions(actions, shift);
     return tableRow({ dataset: { shiftId: shift.id, shiftRole: shift.role, worker: shift.worker.name } }, [
-      workerWithPhone(shift.worker, workers),
+      workerCell(shift.worker, workers),
       roleTag(shift.role),
       formatWhen(shift.starts_at),
       formatWhen(shift.ends_at),

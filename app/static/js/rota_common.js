@@ -58,6 +58,13 @@ export function workerWithPhone(worker, workers) {
   return found && found.phone_valid ? `${worker.name}, ${found.phone_words}` : worker.name;
 }
 
+// The same for a table cell: the name, and the phone below it on one line.
+export function workerCell(worker, workers) {
+  const found = (workers || []).find((w) => w.id === worker.id);
+  if (!found || !found.phone_valid) return worker.name;
+  return [worker.name, h("br"), h("span", { class: "rota-phone" }, found.phone_words)];
+}
+
 export function workerLabel(worker) {
   const notes = [];
   if (!worker.active) notes.push("inactive");
