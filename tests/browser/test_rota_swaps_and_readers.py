@@ -50,22 +50,23 @@ def nights(database_url: str, worker: RotaWorker, count: int) -> list[datetime]:
         engine.dispose()
 
 
-def test_a_worker_asks_for_a_swap_on_their_desk_and_a_coordinator_accepts_it(
+def test_a_worker_asks_for_swaps_on_their_desk_a_coordinator_and_a_colleague_accept_them(
     server: Server, new_page: Callable[..., Page]
 ) -> None:
     team = arrange_team(server.database_url, closure_hours=0)
     ann, bo = team["Ann Able"], team["Bo Bell"]
-    nights(server.database_url, ann, 2)
+    nights(server.database_url, ann, 3)
     worker = make_account(server.database_url, "ann.able", "worker", worker_id=ann.id)
+    colleague = make_account(server.database_url, "bo.bell", "worker", worker_id=bo.id)
     coordinator = make_account(server.database_url, "cora.rota", "coordinator")
 
-    # Ann's desk lists her two nights, each with "Ask for a swap".
+    # Ann's desk lists her three nights, each with "Ask for a swap".
     desk: Page = new_page()
     sign_in(desk, server, worker)
     desk.wait_for_url("**/desk")
     loaded(desk, key="shiftsLoaded")
     shifts = desk.locator("#my-shifts li")
-    expect(shifts).to_have_count(2)
+    expect(shifts).to_have_count(3)
     expect(desk.locator("#my-swaps")).to_contain_text("You have not asked for any swaps")
     assert_accessible(desk, "the desk with on-call shifts")
 
@@ -86,7 +87,7 @@ def test_a_worker_asks_for_a_swap_on_their_desk_and_a_coordinator_accepts_it(
     mine = desk.locator("#my-swaps-list li")
     expect(mine).to_have_count(1)
     expect(mine.first).to_contain_text("Waiting")
-    expect(mine.first).to_contain_text(f"asked of {bo.name}")
+    expect(mine.first).to_contain_text(f"asked of {bo.name}. Your message: School play")
     expect(shifts.nth(0)).to_contain_text("Swap asked: waiting for an answer")
 
     # She asks anyone to take the second night, then thinks better of it and withdraws it.
@@ -100,13 +101,20 @@ def test_a_worker_asks_for_a_swap_on_their_desk_and_a_coordinator_accepts_it(
     expect(second.get_by_role("button", name="Withdraw")).to_have_count(0)
     assert_accessible(desk, "the desk with a waiting and a withdrawn swap request")
 
+    # The third night she asks of Bo again.
+    shifts.nth(2).get_by_role("button", name="Ask for a swap").click()
+    form.get_by_label("Who could take it").select_option(label=bo.name)
+    form.get_by_label("Message (optional)").fill("Wedding")
+    form.get_by_role("button", name="Send the request").click()
+    expect(mine).to_have_count(3)
+
     # The coordinator sees Ann's request on the rota, with phones in UK format, and accepts it.
     rota: Page = new_page()
     sign_in(rota, server, coordinator)
     rota.wait_for_url("**/rota")
     loaded(rota)
     table = rota.locator("#shifts-table")
-    expect(table.locator(f"tr[data-worker='{ann.name}']")).to_have_count(2)
+    expect(table.locator(f"tr[data-worker='{ann.name}']")).to_have_count(3)
     expect(table.locator(f"tr[data-worker='{ann.name}']").first).to_contain_text("07700 900311")
     expect(table).not_to_contain_text("+447700900311")
     request = rota.locator("#swaps-list li", has_text="School play")
@@ -118,17 +126,34 @@ def test_a_worker_asks_for_a_swap_on_their_desk_and_a_coordinator_accepts_it(
     request.get_by_role("button", name="Accept").click()
     expect(rota.locator("#rota-banner")).to_contain_text(f"accepted: {bo.name} takes the shift")
     expect(request).to_contain_text("Accepted")
-    expect(table.locator(f"tr[data-worker='{ann.name}']")).to_have_count(1)
+    expect(table.locator(f"tr[data-worker='{ann.name}']")).to_have_count(2)
     expect(table.locator(f"tr[data-worker='{bo.name}'][data-shift-role=primary]")).to_have_count(1)
     assert_accessible(rota, "the rota after accepting a swap")
+
+    # Bo's desk shows the night Ann asked of him, and he takes it.
+    bos_desk: Page = new_page()
+    sign_in(bos_desk, server, colleague)
+    bos_desk.wait_for_url("**/desk")
+    loaded(bos_desk, key="shiftsLoaded")
+    expect(bos_desk.locator("#my-shifts li")).to_have_count(1)
+    offered = bos_desk.locator("#swaps-offered-list li")
+    expect(offered).to_have_count(1)
+    expect(offered).to_contain_text(f"{ann.name} asks you to take: primary on call")
+    expect(offered).to_contain_text("Message: Wedding")
+    assert_accessible(bos_desk, "the desk with a swap asked of the worker")
+    offered.get_by_role("button", name="Take the shift").click()
+    expect(bos_desk.locator("#swap-status")).to_contain_text("You take the shift")
+    expect(bos_desk.locator("#my-shifts li")).to_have_count(2)
+    expect(bos_desk.locator("#swaps-offered-box")).to_be_hidden()
 
     # Ann's desk says so in words, and the night is no longer hers.
     desk.reload()
     loaded(desk, key="shiftsLoaded")
     expect(shifts).to_have_count(1)
-    accepted = mine.filter(has_text=bo.name)
-    expect(accepted).to_contain_text("Accepted")
-    expect(accepted).to_contain_text(f"{bo.name} takes it")
+    for note in ("School play", "Wedding"):
+        accepted = mine.filter(has_text=note)
+        expect(accepted).to_contain_text("Accepted")
+        expect(accepted).to_contain_text(f"{bo.name} takes it")
 
 
 def test_a_coordinator_is_told_in_words_what_is_wrong_with_a_date_and_a_manager_only_reads(
@@ -224,6 +249,7 @@ def test_a_coordinator_is_told_in_words_what_is_wrong_with_a_date_and_a_manager_
     loaded(reader)
     card = reader.locator("[data-rotation-id]", has_text="Weekly on call")
     expect(card).to_contain_text("Read only")
+    expect(card).to_contain_text(f"{ann.name}, 07700 900311")
     expect(card.get_by_role("button", name="Apply rotation")).to_have_count(0)
     expect(reader.locator("#rotation-form")).to_be_hidden()
     assert_accessible(reader, "the rotations page read by a manager")

@@ -236,7 +236,8 @@ async function claim(taskId, status) {
 
 // ---- on-call shifts and swap requests ----------------------------------------------------
 // A worker asks for a swap of an upcoming shift (a colleague, or anyone), sees each request's
-// answer in words and may withdraw one still waiting. The rota API decides who may do what.
+// answer in words and may withdraw one still waiting; they take or decline the swaps others
+// ask of them. The rota API decides who may do what.
 
 let swapShift = null; // the shift the swap form asks about
 
@@ -342,10 +343,39 @@ function renderMySwaps(swaps) {
     swap.with_worker ? `asked of ${swap.with_worker.name}` : "asked of anyone",
     swap.accepted_by ? `: ${swap.accepted_by.name} takes it` : "",
     ".",
+    swap.note ? ` Your message: ${swap.note}` : "",
     swap.status === "pending"
       ? [" ", h("button", { type: "button", class: "govuk-link link-button", onclick: () => withdrawSwap(swap) },
         "Withdraw", h("span", { class: "govuk-visually-hidden" }, ` the swap request for ${formatDateTime(swap.starts_at)}`))]
       : null))));
+}
+
+async function answerSwap(swap, action) {
+  const status = document.getElementById("swap-status");
+  try {
+    await api.post(`/api/rota/swaps/${swap.id}/${action}`);
+    announce(status, action === "accept"
+      ? `You take the shift ${formatDateTime(swap.starts_at)} to ${formatDateTime(swap.ends_at)} from ${swap.requested_by.name}.`
+      : `You declined ${swap.requested_by.name}'s swap request.`);
+  } catch (error) {
+    announce(status, error.message);
+  }
+  await loadShifts();
+}
+
+// Swaps others ask this worker to take: one asked of them by name, or of anyone.
+function renderOffered(offered, me) {
+  document.getElementById("swaps-offered-box").hidden = !offered.length;
+  const hidden = (swap) => h("span", { class: "govuk-visually-hidden" }, ` the swap from ${swap.requested_by.name}, ${formatDateTime(swap.starts_at)}`);
+  document.getElementById("swaps-offered").replaceChildren(h("ul", { class: "govuk-list govuk-list--spaced", id: "swaps-offered-list" }, offered.map((swap) => h("li", { dataset: { swapId: swap.id } },
+    h("p", { class: "govuk-body govuk-!-margin-bottom-2" },
+      `${swap.requested_by.name} asks ${swap.with_worker ? "you" : "anyone"} to take: ${word("on_call_role", swap.role).toLowerCase()} on call, ${formatDateTime(swap.starts_at)} to ${formatDateTime(swap.ends_at)}.`,
+      swap.note ? ` Message: ${swap.note}` : ""),
+    h("div", { class: "govuk-button-group" },
+      h("button", { type: "button", class: "govuk-button govuk-!-margin-bottom-0", onclick: () => answerSwap(swap, "accept") }, "Take the shift", hidden(swap)),
+      swap.with_worker && swap.with_worker.id === me
+        ? h("button", { type: "button", class: "govuk-button govuk-button--secondary govuk-!-margin-bottom-0", onclick: () => answerSwap(swap, "decline") }, "Decline", hidden(swap))
+        : null)))));
 }
 
 async function loadColleagues() {
@@ -372,6 +402,8 @@ async function loadShifts() {
   const waiting = new Set(mine.filter((swap) => swap.status === "pending").map((swap) => swap.shift_id));
   renderShifts(shifts.filter((shift) => !shift.finished), waiting);
   renderMySwaps(mine);
+  renderOffered(swaps.filter((swap) => swap.status === "pending" && swap.requested_by.id !== me
+    && (!swap.with_worker || swap.with_worker.id === me)), me);
   document.body.dataset.shiftsLoaded = String(Number(document.body.dataset.shiftsLoaded || 0) + 1);
 }
 

@@ -5,6 +5,7 @@ import { dateInputElement } from "/static/js/govuk_dates.js";
 import {
   addDays, clearErrors, coordinatorOrReader, fillWorkerSelect, formatDay, govukTag, linkButton,
   loadFailed, londonToday, readDates, readTime, rotaWorkers, showBanner, showFieldErrors,
+  workerWithPhone,
 } from "/static/js/rota_common.js";
 
 const form = document.getElementById("rotation-form");
@@ -12,7 +13,8 @@ const membersList = document.getElementById("rotation-members");
 const membersEmpty = document.getElementById("rotation-members-empty");
 const addSelect = document.getElementById("rotation-worker_ids");
 let canEdit = false;
-let workers = [];
+let workers = []; // active workers, to add to a new rotation
+let everyone = []; // every worker, with their phone in UK national format
 const members = []; // worker ids, in rotation order
 
 const PERIOD_NAMES = { daily: "a day at a time", weekly: "a week at a time" };
@@ -188,7 +190,7 @@ async function loadRotations(focusId) {
     return h("section", { class: "rota-card", "aria-labelledby": headingId, dataset: { rotationId: rotation.id } },
       h("h3", { class: "govuk-heading-m", id: headingId, tabindex: "-1" }, rotation.name),
       h("dl", { class: "govuk-summary-list" },
-        row("Workers in order", h("ol", { class: "govuk-list govuk-list--number" }, rotation.members.map((m) => h("li", {}, m.name)))),
+        row("Workers in order", h("ol", { class: "govuk-list govuk-list--number" }, rotation.members.map((m) => h("li", {}, workerWithPhone(m, everyone))))),
         row("On call", `${PERIOD_NAMES[rotation.period] || rotation.period}, handing over at ${rotation.handover_time}`),
         row("Backup", rotation.backup_offset === 1 ? "The next worker in order" : `The worker ${rotation.backup_offset} places down the list`),
         row("First period starts", formatDay(rotation.anchor_date))),
@@ -201,7 +203,8 @@ async function loadRotations(focusId) {
 async function start() {
   canEdit = await coordinatorOrReader();
   try {
-    workers = (await rotaWorkers()).filter((worker) => worker.active);
+    everyone = await rotaWorkers();
+    workers = everyone.filter((worker) => worker.active);
     fillWorkerSelect(addSelect, workers);
   } catch {
     // the list says why it is empty
