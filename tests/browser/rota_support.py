@@ -116,7 +116,8 @@ def fill_when(scope: Page | Locator, field_id: str, local: str) -> None:
 def date_shown(scope: Page | Locator, field_id: str) -> str:
     """The date a GOV.UK date input holds, as "2026-03-28" (what the page will send)."""
     day, month, year = (
-        scope.locator(f"[id$='{field_id}-{part}']").input_value() for part in ("day", "month", "year")
+        scope.locator(f"[id$='{field_id}-{part}']").input_value()
+        for part in ("day", "month", "year")
     )
     return f"{year}-{int(month):02d}-{int(day):02d}" if day and month and year else ""
 
