@@ -127,6 +127,7 @@ class WorkerRef(BaseModel):
 class RotaWorkerRead(WorkerRef):
     active: bool
     phone_valid: bool
+    phone_words: str = Field(description="The phone in UK national format: 07700 900123.")
 
 
 class ShiftRead(BaseModel):

@@ -126,6 +126,13 @@ def swap_visible(swap: SwapRequest, asker: Asker, reader: bool) -> bool:
     )
 
 
+def _pending_for(change: RotaChange, shift_id: int) -> bool:
+    found = select(SwapRequest.id).where(
+        SwapRequest.shift_id == shift_id, SwapRequest.status == SwapStatus.PENDING
+    )
+    return change.session.scalar(found.limit(1)) is not None
+
+
 def request_swap(
     change: RotaChange, asker: Asker, *, shift_id: int, with_worker_id: int | None, note: str
 ) -> SwapRequest:
@@ -137,6 +144,8 @@ def request_swap(
         raise Forbidden("you can ask to swap only your own shifts")
     if shift.ends_at <= now:
         raise Invalid("shift_id", "this shift is over")
+    if _pending_for(change, shift.id):
+        raise Conflict("a swap of this shift is already waiting for an answer")
     if with_worker_id is not None:
         queries.get_worker(session, with_worker_id, "with_worker_id")
         if with_worker_id == shift.worker_id:

@@ -76,6 +76,7 @@ EXPECTED: dict[str, frozenset[StaffRole] | str] = {
     "POST /api/rota/check-gaps": frozenset({C}),
     "GET /api/rota/on-call": frozenset({C, M}),
     "GET /api/rota/mine": frozenset({W}),
+    "GET /api/rota/colleagues": frozenset({W}),
     "GET /api/rota/calendar": frozenset({C, M}),
     "GET /api/rota/export.csv": frozenset({C, M}),
     "POST /api/rota/import": frozenset({C}),

@@ -648,3 +648,44 @@ def test_every_rota_route_names_its_roles_or_is_a_public_feed() -> None:
     assert roles[("GET", "/rota/gaps")] == {StaffRole.COORDINATOR, StaffRole.MANAGER}
     assert roles[("GET", "/rota/mine")] == {StaffRole.WORKER}
     assert roles[("DELETE", "/rota/feeds/{feed_id}")] == {StaffRole.COORDINATOR, StaffRole.ADMIN}
+
+
+def test_a_worker_asks_a_colleague_to_swap_once_and_withdraws_it(api: ApiClient) -> None:
+    asker = api.sign_in_as("worker")
+    colleague = add_worker(api.factory, "Colleague", "+447700900177")
+    add_worker(api.factory, "No Phone", "not a number")
+    coord = api.make_user("coordinator")
+    api.sign_in(coord.username)
+    shift = api.post(
+        "/api/rota/shifts",
+        json={
+            "worker_id": asker.worker_id,
+            "role": "primary",
+            "starts_at": "2026-01-16T22:00",
+            "ends_at": "2026-01-17T09:00",
+        },
+    ).json()
+    # Coordinators read the phones in UK national format, never E.164.
+    phones = {w["name"]: w["phone_words"] for w in api.get("/api/rota/workers").json()}
+    assert phones["Colleague"] == "07700 900177"
+    assert api.get("/api/rota/colleagues").status_code == 403
+
+    # A worker chooses among colleagues calls can reach: not themselves, no phones shown.
+    api.sign_in(asker.username)
+    colleagues = api.get("/api/rota/colleagues").json()
+    assert colleagues == [{"id": colleague, "name": "Colleague"}]
+    body = {"shift_id": shift["id"], "with_worker_id": colleague, "note": "school play"}
+    asked = api.post("/api/rota/swaps", json=body)
+    assert asked.status_code == 201, asked.text
+    # A second request for the same shift while the first waits is refused, in words.
+    again = api.post("/api/rota/swaps", json={"shift_id": shift["id"]})
+    assert again.status_code == 409
+    assert "already waiting" in again.json()["detail"]
+    withdrawn = api.post(f"/api/rota/swaps/{asked.json()['id']}/cancel")
+    assert withdrawn.json()["status"] == "cancelled"
+    assert api.post("/api/rota/swaps", json={"shift_id": shift["id"]}).status_code == 201
+    with api.session() as session:
+        actions = session.scalars(
+            select(AuditEvent.action).where(AuditEvent.action.like("rota.swap.%"))
+        ).all()
+    assert sorted(actions) == ["rota.swap.cancelled", "rota.swap.request", "rota.swap.request"]

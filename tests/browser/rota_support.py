@@ -18,7 +18,7 @@ from tests.browser.conftest import ROOT, SCREENSHOTS_DIR, Server
 from tests.helpers import AUTH_TOKEN, CALLER, PROFESSIONALS, add_worker
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Locator, Page
 
 
 @dataclass(frozen=True)
@@ -100,6 +100,26 @@ def next_missing_local_time(today: date) -> str:
             assert as_utc.astimezone(LONDON).replace(tzinfo=None) != missing
             return missing.strftime("%Y-%m-%dT%H:%M")
         year += 1
+
+
+def fill_when(scope: Page | Locator, field_id: str, local: str) -> None:
+    """Type London local time "2026-03-28T22:00" into a GOV.UK date input with its time, as a
+    person would: day, month and year without leading zeros, then the time as HH:MM."""
+    year, month, day = local[:10].split("-")
+    scope.locator(f"#{field_id}-day").fill(str(int(day)))
+    scope.locator(f"#{field_id}-month").fill(str(int(month)))
+    scope.locator(f"#{field_id}-year").fill(year)
+    if len(local) > 10:
+        scope.locator(f"#{field_id}-time").fill(local[11:16])
+
+
+def date_shown(scope: Page | Locator, field_id: str) -> str:
+    """The date a GOV.UK date input holds, as "2026-03-28" (what the page will send)."""
+    day, month, year = (
+        scope.locator(f"[id$='{field_id}-{part}']").input_value()
+        for part in ("day", "month", "year")
+    )
+    return f"{year}-{int(month):02d}-{int(day):02d}" if day and month and year else ""
 
 
 def london_input(moment: datetime) -> str:

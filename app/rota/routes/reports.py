@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 
 from app.api.deps import NowDep, SessionDep
 from app.errors import Invalid, NotLinked
+from app.formats import national
 from app.rota import queries
 from app.rota.routes.deps import DEFAULT_WEEKS, CoordinatorChange, Reader, WorkerUser
 from app.rota.schemas import (
@@ -33,9 +34,26 @@ router = APIRouter()
 def list_rota_workers(session: SessionDep, _: Reader) -> list[RotaWorkerRead]:
     return [
         RotaWorkerRead(
-            id=w.id, name=w.name, active=w.active, phone_valid=queries.phone_valid(w.phone)
+            id=w.id,
+            name=w.name,
+            active=w.active,
+            phone_valid=queries.phone_valid(w.phone),
+            phone_words=national(w.phone),
         )
         for w in worker_queries.list_workers(session)
+    ]
+
+
+@router.get("/colleagues", response_model=list[WorkerRef])
+def list_colleagues(session: SessionDep, principal: WorkerUser) -> list[WorkerRef]:
+    """Whom a worker may ask to take a shift: active workers calls can reach, not themselves.
+
+    Names only: a worker choosing a colleague needs no one's phone number.
+    """
+    return [
+        WorkerRef.of(w)
+        for w in worker_queries.list_workers(session)
+        if w.active and w.id != principal.worker_id and queries.phone_valid(w.phone)
     ]
 
 

@@ -293,25 +293,183 @@ async function claim(taskId, status) {
   }
 }
 
-// ---- on-call shifts ---------------------------------------------------------------------
+// ---- on-call shifts and swap requests ----------------------------------------------------
+// A worker asks for a swap of an upcoming shift (a colleague, or anyone), sees each request's
+// answer in words and may withdraw one still waiting; they take or decline the swaps others
+// ask of them. The rota API decides who may do what.
+
+let swapShift = null; // the shift the swap form asks about
+
+function shiftWords(shift) {
+  return `${word("on_call_role", shift.role)} on call, ${formatDateTime(shift.starts_at)} to ${formatDateTime(shift.ends_at)}`;
+}
+
+// What the asker reads: their own withdrawal is "Withdrawn", a coordinator's is "Cancelled".
+function swapStatusTag(swap) {
+  if (swap.status !== "cancelled") return govukWordTag("swap_status", swap.status);
+  const last = swap.history[swap.history.length - 1];
+  const mine = last && user && last.by_user_id === user.id;
+  return govukTag(mine ? "Withdrawn" : "Cancelled by a coordinator", "grey");
+}
+
+function govukTag(text, colour) {
+  return h("strong", { class: `govuk-tag govuk-tag--${colour}` }, text);
+}
+
+function swapFieldId(loc) {
+  const name = (loc || [])[loc.length - 1];
+  return { with_worker_id: "swap-with_worker_id", note: "swap-note" }[name] || "";
+}
+
+function openSwapForm(shift) {
+  const form = document.getElementById("swap-form");
+  clearGovukErrors(form);
+  swapShift = shift;
+  form.reset();
+  document.getElementById("swap-shift").textContent = `${shiftWords(shift)}.`;
+  form.hidden = false;
+  document.getElementById("swap-with_worker_id").focus();
+}
+
+function closeSwapForm() {
+  const form = document.getElementById("swap-form");
+  clearGovukErrors(form);
+  form.hidden = true;
+  swapShift = null;
+}
+
+async function sendSwap(event) {
+  event.preventDefault();
+  const form = event.target;
+  const withWorker = form.elements.with_worker_id.value;
+  const note = form.elements.note.value.trim();
+  if (note.length > 200) {
+    showGovukErrors([{ loc: ["note"], msg: "Write the message in 200 characters or fewer" }], { form, fieldIdFor: swapFieldId });
+    return;
+  }
+  try {
+    const swap = await api.post("/api/rota/swaps", {
+      shift_id: swapShift.id, with_worker_id: withWorker ? Number(withWorker) : null, note,
+    });
+    closeSwapForm();
+    announce(document.getElementById("swap-status"),
+      `Swap request sent for your shift ${formatDateTime(swap.starts_at)}: waiting for an answer${swap.with_worker ? ` from ${swap.with_worker.name}` : ""}.`);
+    await loadShifts();
+  } catch (error) {
+    const list = error instanceof ApiError ? error.details : [];
+    showGovukErrors(list.length ? list : [{ loc: [], msg: error.message }], { form, fieldIdFor: swapFieldId });
+  }
+}
+
+async function withdrawSwap(swap) {
+  const status = document.getElementById("swap-status");
+  try {
+    await api.post(`/api/rota/swaps/${swap.id}/cancel`);
+    announce(status, `Swap request for ${formatDateTime(swap.starts_at)} withdrawn.`);
+  } catch (error) {
+    announce(status, error.message);
+  }
+  await loadShifts();
+}
+
+function renderShifts(shifts, waiting) {
+  const container = document.getElementById("shifts");
+  if (!shifts.length) {
+    container.replaceChildren(h("p", { class: "govuk-body" }, "You have no on-call shifts in the next 8 weeks."));
+    return;
+  }
+  container.replaceChildren(h("ul", { class: "govuk-list govuk-list--spaced", id: "my-shifts" }, shifts.map((shift) => {
+    const asked = waiting.has(shift.id);
+    return h("li", { dataset: { shiftId: shift.id } },
+      govukWordTag("on_call_role", shift.role), " ", `${formatDateTime(shift.starts_at)} to ${formatDateTime(shift.ends_at)}`,
+      h("br"),
+      asked
+        ? h("span", { class: "govuk-body-s" }, "Swap asked: waiting for an answer.")
+        : h("button", { type: "button", class: "govuk-link link-button", onclick: () => openSwapForm(shift) },
+          "Ask for a swap", h("span", { class: "govuk-visually-hidden" }, ` of your shift ${shiftWords(shift)}`)));
+  })));
+}
+
+function renderMySwaps(swaps) {
+  const container = document.getElementById("my-swaps");
+  if (!swaps.length) {
+    container.replaceChildren(h("p", { class: "govuk-body" }, "You have not asked for any swaps."));
+    return;
+  }
+  container.replaceChildren(h("ul", { class: "govuk-list govuk-list--spaced", id: "my-swaps-list" }, swaps.map((swap) => h("li", { dataset: { swapId: swap.id } },
+    swapStatusTag(swap), " ",
+    `${word("on_call_role", swap.role)} on call, ${formatDateTime(swap.starts_at)} to ${formatDateTime(swap.ends_at)}, `,
+    swap.with_worker ? `asked of ${swap.with_worker.name}` : "asked of anyone",
+    swap.accepted_by ? `: ${swap.accepted_by.name} takes it` : "",
+    ".",
+    swap.note ? ` Your message: ${swap.note}` : "",
+    swap.status === "pending"
+      ? [" ", h("button", { type: "button", class: "govuk-link link-button", onclick: () => withdrawSwap(swap) },
+        "Withdraw", h("span", { class: "govuk-visually-hidden" }, ` the swap request for ${formatDateTime(swap.starts_at)}`))]
+      : null))));
+}
+
+async function answerSwap(swap, action) {
+  const status = document.getElementById("swap-status");
+  try {
+    await api.post(`/api/rota/swaps/${swap.id}/${action}`);
+    announce(status, action === "accept"
+      ? `You take the shift ${formatDateTime(swap.starts_at)} to ${formatDateTime(swap.ends_at)} from ${swap.requested_by.name}.`
+      : `You declined ${swap.requested_by.name}'s swap request.`);
+  } catch (error) {
+    announce(status, error.message);
+  }
+  await loadShifts();
+}
+
+// Swaps others ask this worker to take: one asked of them by name, or of anyone.
+function renderOffered(offered, me) {
+  document.getElementById("swaps-offered-box").hidden = !offered.length;
+  const hidden = (swap) => h("span", { class: "govuk-visually-hidden" }, ` the swap from ${swap.requested_by.name}, ${formatDateTime(swap.starts_at)}`);
+  document.getElementById("swaps-offered").replaceChildren(h("ul", { class: "govuk-list govuk-list--spaced", id: "swaps-offered-list" }, offered.map((swap) => h("li", { dataset: { swapId: swap.id } },
+    h("p", { class: "govuk-body govuk-!-margin-bottom-2" },
+      `${swap.requested_by.name} asks ${swap.with_worker ? "you" : "anyone"} to take: ${word("on_call_role", swap.role).toLowerCase()} on call, ${formatDateTime(swap.starts_at)} to ${formatDateTime(swap.ends_at)}.`,
+      swap.note ? ` Message: ${swap.note}` : ""),
+    h("div", { class: "govuk-button-group" },
+      h("button", { type: "button", class: "govuk-button govuk-!-margin-bottom-0", onclick: () => answerSwap(swap, "accept") }, "Take the shift", hidden(swap)),
+      swap.with_worker && swap.with_worker.id === me
+        ? h("button", { type: "button", class: "govuk-button govuk-button--secondary govuk-!-margin-bottom-0", onclick: () => answerSwap(swap, "decline") }, "Decline", hidden(swap))
+        : null)))));
+}
+
+async function loadColleagues() {
+  try {
+    const colleagues = await api.get("/api/rota/colleagues", { redirectOn401: false });
+    const select = document.getElementById("swap-with_worker_id");
+    for (const colleague of colleagues) select.append(h("option", { value: colleague.id }, colleague.name));
+  } catch { /* "anyone" still works */ }
+}
 
 async function loadShifts() {
   let shifts;
+  let swaps = [];
   try {
     shifts = await api.get("/api/rota/mine?weeks=8", { redirectOn401: false });
+    swaps = await api.get("/api/rota/swaps", { redirectOn401: false });
   } catch {
-    return; // no rota API here: the section stays hidden
+    if (!shifts) return; // no rota API here: the section stays hidden
   }
   if (!Array.isArray(shifts)) return;
   document.getElementById("shifts-section").hidden = false;
-  const container = document.getElementById("shifts");
-  if (!shifts.length) {
-    container.replaceChildren(h("p", {}, "You have no on-call shifts in the next 8 weeks."));
-    return;
-  }
-  container.replaceChildren(h("ul", { class: "list list--plain" }, shifts.map((shift) =>
-    h("li", {}, tag(shift.role === "primary" ? "Primary" : "Backup", shift.role === "primary" ? "blue" : "grey"),
-      " ", `${formatDateTime(shift.starts_at)} to ${formatDateTime(shift.ends_at)}`))));
+  const me = user && user.worker ? user.worker.id : null;
+  const mine = swaps.filter((swap) => swap.requested_by.id === me);
+  const waiting = new Set(mine.filter((swap) => swap.status === "pending").map((swap) => swap.shift_id));
+  renderShifts(shifts.filter((shift) => !shift.finished), waiting);
+  renderMySwaps(mine);
+  renderOffered(swaps.filter((swap) => swap.status === "pending" && swap.requested_by.id !== me
+    && (!swap.with_worker || swap.with_worker.id === me)), me);
+  document.body.dataset.shiftsLoaded = String(Number(document.body.dataset.shiftsLoaded || 0) + 1);
+}
+
+function setupSwaps() {
+  document.getElementById("swap-form").addEventListener("submit", sendSwap);
+  document.getElementById("swap-close").addEventListener("click", closeSwapForm);
+  loadColleagues();
 }
 
 // ---- where calls go now -----------------------------------------------------------------
@@ -380,6 +538,7 @@ async function start() {
   connectLiveEvents();
   loadOpenRecords();
   loadCallbacks();
+  setupSwaps();
   loadShifts();
 }
 

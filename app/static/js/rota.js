@@ -1,16 +1,18 @@
 // The rota page: gaps and conflicts to the minute, shifts for a period (add, change, delete),
 // covers, swap requests with their history, and leave.
-import { api, clearErrors, h, tag } from "/static/js/api.js";
-import { word, wordTag } from "/static/js/words.js";
+import { api, h } from "/static/js/api.js";
+import { govukWordTag, word } from "/static/js/words.js";
 import {
-  addDays, coordinatorOrReader, fillWorkerSelect,
-  formatHours, formatMinutes, formatRange, formatWhen, gapTag, hideBanner, lineNames, loadFailed,
-  londonToday, roleTag, rotaWorkers, showBanner, showFieldErrors, toLocalInput,
+  addDays, clearErrors, coordinatorOrReader, fillWorkerSelect,
+  formatHours, formatMinutes, formatRange, formatWhen, gapTag, govukTable, govukTag, hideBanner,
+  lineNames, linkButton, loadFailed, londonToday, readDates, roleTag, rotaWorkers, setDate, setWhen,
+  showBanner, showFieldErrors, tableCell, tableRow, toLocalInput, workerCell, workerWithPhone,
 } from "/static/js/rota_common.js";
 import { setupShiftForm } from "/static/js/rota_shift_form.js";
 
 const params = new URLSearchParams(window.location.search);
 let canEdit = false;
+let workers = []; // the rota's workers, with their phones in UK national format
 const shiftForm = setupShiftForm({ onSaved: refresh });
 
 // ---- gaps and conflicts -----------------------------------------------------------------
@@ -24,7 +26,7 @@ function gapLink(gap) {
   const href = `/rota?add=${gap.role}&start=${encodeURIComponent(start)}&end=${encodeURIComponent(end)}#shift-form-section`;
   return h("a", {
     href,
-    class: "rota-fix-link",
+    class: "govuk-link rota-fix-link",
     onclick: (event) => {
       if (!canEdit || !shiftForm) return;
       event.preventDefault();
@@ -33,7 +35,7 @@ function gapLink(gap) {
         why: `Filling the gap with no ${gap.role} from ${formatRange(gap.starts_at, gap.ends_at)}.`,
       });
     },
-  }, `Add a ${gap.role} shift`, h("span", { class: "visually-hidden" }, ` from ${formatRange(gap.starts_at, gap.ends_at)}`));
+  }, `Add a ${gap.role} shift`, h("span", { class: "govuk-visually-hidden" }, ` from ${formatRange(gap.starts_at, gap.ends_at)}`));
 }
 
 function renderGaps(report, weeks) {
@@ -41,30 +43,30 @@ function renderGaps(report, weeks) {
   const period = `from ${formatWhen(report.from)} to ${formatWhen(report.to)}`;
   if (!report.gaps.length) {
     container.replaceChildren(h("div", { class: "rota-all-clear", id: "no-gaps" },
-      h("p", {}, tag("Covered", "green"), ` No gaps in the next ${weeks} week${weeks === 1 ? "" : "s"}: `,
+      h("p", { class: "govuk-body" }, govukTag("Covered", "green"), ` No gaps in the next ${weeks} week${weeks === 1 ? "" : "s"}: `,
         `every out-of-hours minute ${period} has a primary and a backup on call.`)));
     return;
   }
   container.replaceChildren(
-    h("p", { id: "gaps-count", class: "warning-text" },
-      `${report.gaps.length} gap${report.gaps.length === 1 ? "" : "s"} in the next ${weeks} week${weeks === 1 ? "" : "s"} (${period}).`),
-    h("table", { class: "table rota-table", id: "gaps-table" },
-      h("caption", { class: "visually-hidden" }, "Gaps in on-call cover"),
-      h("thead", {}, h("tr", {}, ["Gap", "From", "To", "Length", "Lines", "Fix"].map((text) => h("th", { scope: "col" }, text)))),
-      h("tbody", {}, report.gaps.map((gap) => h("tr", { class: "rota-gap-row", dataset: { gapRole: gap.role, gapStart: gap.starts_at } },
-        h("td", {}, gapTag(gap.role)),
-        h("td", {}, formatWhen(gap.starts_at)),
-        h("td", {}, formatWhen(gap.ends_at)),
-        h("td", {}, formatMinutes(gap.minutes)),
-        h("td", {}, lineNames(gap.lines)),
-        h("td", {}, canEdit ? gapLink(gap) : "")))),
-    ),
+    h("div", { class: "govuk-warning-text", id: "gaps-count" },
+      h("span", { class: "govuk-warning-text__icon", "aria-hidden": "true" }, "!"),
+      h("strong", { class: "govuk-warning-text__text" },
+        h("span", { class: "govuk-visually-hidden" }, "Warning "),
+        `${report.gaps.length} gap${report.gaps.length === 1 ? "" : "s"} in the next ${weeks} week${weeks === 1 ? "" : "s"} (${period}).`)),
+    govukTable({
+      id: "gaps-table", caption: "Gaps in on-call cover",
+      heads: ["Gap", "From", "To", "Length", "Lines", "Fix"],
+      rows: report.gaps.map((gap) => tableRow({ dataset: { gapRole: gap.role, gapStart: gap.starts_at } }, [
+        gapTag(gap.role), formatWhen(gap.starts_at), formatWhen(gap.ends_at), formatMinutes(gap.minutes),
+        lineNames(gap.lines), canEdit ? gapLink(gap) : ""])),
+    }),
   );
 }
 
 function editShiftLink(id) {
   return h("a", {
     href: `/rota?edit=${id}#shift-form-section`,
+    class: "govuk-link",
     onclick: (event) => {
       if (!canEdit || !shiftForm) return;
       event.preventDefault();
@@ -76,17 +78,19 @@ function editShiftLink(id) {
 function renderConflicts(report) {
   const container = document.getElementById("conflicts");
   if (!report.conflicts.length) {
-    container.replaceChildren(h("p", { id: "no-conflicts" }, "No conflicts: nobody is on two shifts at once, on leave while on call, or without a phone that calls can reach."));
+    container.replaceChildren(h("p", { class: "govuk-body", id: "no-conflicts" }, "No conflicts: nobody is on two shifts at once, on leave while on call, or without a phone that calls can reach."));
     return;
   }
-  container.replaceChildren(h("table", { class: "table rota-table", id: "conflicts-table" },
-    h("caption", { class: "visually-hidden" }, "Conflicts"),
-    h("thead", {}, h("tr", {}, ["Conflict", "What", "When", "Fix"].map((text) => h("th", { scope: "col" }, text)))),
-    h("tbody", {}, report.conflicts.map((conflict) => h("tr", { dataset: { conflict: conflict.kind } },
-      h("td", {}, wordTag("conflict_kind", conflict.kind)),
-      h("td", {}, conflict.message),
-      h("td", {}, formatRange(conflict.starts_at, conflict.ends_at)),
-      h("td", {}, canEdit ? h("ul", { class: "list list--plain" }, conflict.shift_ids.map((id) => h("li", {}, editShiftLink(id)))) : conflict.shift_ids.map((id) => `shift ${id}`).join(", ")))))));
+  container.replaceChildren(govukTable({
+    id: "conflicts-table", caption: "Conflicts", heads: ["Conflict", "What", "When", "Fix"],
+    rows: report.conflicts.map((conflict) => tableRow({ dataset: { conflict: conflict.kind } }, [
+      govukWordTag("conflict_kind", conflict.kind),
+      conflict.message,
+      formatRange(conflict.starts_at, conflict.ends_at),
+      canEdit
+        ? h("ul", { class: "govuk-list" }, conflict.shift_ids.map((id) => h("li", {}, editShiftLink(id))))
+        : conflict.shift_ids.map((id) => `shift ${id}`).join(", ")])),
+  }));
 }
 
 async function loadGaps() {
@@ -120,25 +124,25 @@ gapsForm.addEventListener("submit", (event) => {
 const shiftsFilter = document.getElementById("shifts-filter");
 
 function shiftStatus(shift) {
-  if (shift.finished) return tag("Finished", "grey");
-  if (shift.started) return tag("On call now", "green");
-  return tag("Planned", "blue");
+  if (shift.finished) return govukTag("Finished", "grey");
+  if (shift.started) return govukTag("On call now", "green");
+  return govukTag("Planned", "blue");
 }
 
 function confirmDelete(cell, shift) {
   const warning = shift.started
     ? "This shift has started: it will be ended now, not erased, so the record of who was on call stays true."
     : "This shift has not started: it will be erased.";
-  const yes = h("button", { type: "button", class: "button button--warning button--small", onclick: () => deleteShift(shift) },
-    "Yes, delete", h("span", { class: "visually-hidden" }, ` shift ${shift.id}`));
+  const yes = h("button", { type: "button", class: "govuk-button govuk-button--warning", onclick: () => deleteShift(shift) },
+    "Yes, delete", h("span", { class: "govuk-visually-hidden" }, ` shift ${shift.id}`));
   const no = h("button", {
-    type: "button", class: "button button--secondary button--small",
+    type: "button", class: "govuk-button govuk-button--secondary",
     onclick: () => {
       renderActions(cell, shift);
       cell.querySelector("[data-action=delete]")?.focus();
     },
   }, "Cancel");
-  cell.replaceChildren(h("p", { class: "body-s" }, `Delete shift ${shift.id}? ${warning}`), h("div", { class: "button-group" }, yes, no));
+  cell.replaceChildren(h("p", { class: "govuk-body-s" }, `Delete shift ${shift.id}? ${warning}`), h("div", { class: "govuk-button-group" }, yes, no));
   yes.focus();
 }
 
@@ -147,11 +151,11 @@ function renderActions(cell, shift) {
     cell.replaceChildren();
     return;
   }
-  const hidden = (text) => h("span", { class: "visually-hidden" }, text);
-  cell.replaceChildren(h("div", { class: "button-group rota-actions" },
-    h("button", { type: "button", class: "link-button", onclick: () => shiftForm.edit(shift) }, "Change", hidden(` shift ${shift.id}`)),
-    h("button", { type: "button", class: "link-button", onclick: () => prefillCover(shift) }, "Cover", hidden(` shift ${shift.id}`)),
-    h("button", { type: "button", class: "link-button", dataset: { action: "delete" }, onclick: () => confirmDelete(cell, shift) }, "Delete", hidden(` shift ${shift.id}`))));
+  const which = ` shift ${shift.id}`;
+  cell.replaceChildren(h("div", { class: "rota-actions" },
+    linkButton("Change", which, () => shiftForm.edit(shift)),
+    linkButton("Cover", which, () => prefillCover(shift)),
+    linkButton("Delete", which, () => confirmDelete(cell, shift), { dataset: { action: "delete" } })));
 }
 
 async function deleteShift(shift) {
@@ -171,8 +175,15 @@ async function deleteShift(shift) {
 
 async function loadShifts() {
   const container = document.getElementById("shifts");
-  const query = new URLSearchParams();
-  for (const name of ["from", "to", "worker_id", "role"]) {
+  const [dates, errors] = readDates("shifts", {
+    from: { name: "first", time: false, optional: true }, to: { name: "last", time: false, optional: true },
+  });
+  if (errors.length) {
+    showFieldErrors(errors, "shifts", shiftsFilter);
+    return;
+  }
+  const query = new URLSearchParams(dates);
+  for (const name of ["worker_id", "role"]) {
     const value = shiftsFilter.elements[name].value;
     if (value) query.set(name, value);
   }
@@ -185,26 +196,26 @@ async function loadShifts() {
     return;
   }
   if (!shifts.length) {
-    container.replaceChildren(h("p", { id: "no-shifts" }, "No on-call shifts in this period."));
+    container.replaceChildren(h("p", { class: "govuk-body", id: "no-shifts" }, "No on-call shifts in this period."));
     return;
   }
   const rows = shifts.map((shift) => {
-    const actions = h("td", {});
+    const actions = tableCell();
     renderActions(actions, shift);
-    return h("tr", { dataset: { shiftId: shift.id, shiftRole: shift.role, worker: shift.worker.name } },
-      h("td", {}, shift.worker.name),
-      h("td", {}, roleTag(shift.role)),
-      h("td", {}, formatWhen(shift.starts_at)),
-      h("td", {}, formatWhen(shift.ends_at)),
-      h("td", {}, formatHours(shift.hours)),
-      h("td", {}, word("shift_source", shift.source)),
-      h("td", {}, shiftStatus(shift)),
-      actions);
+    return tableRow({ dataset: { shiftId: shift.id, shiftRole: shift.role, worker: shift.worker.name } }, [
+      workerCell(shift.worker, workers),
+      roleTag(shift.role),
+      formatWhen(shift.starts_at),
+      formatWhen(shift.ends_at),
+      formatHours(shift.hours),
+      word("shift_source", shift.source),
+      shiftStatus(shift),
+      actions]);
   });
-  container.replaceChildren(h("table", { class: "table rota-table", id: "shifts-table" },
-    h("caption", { class: "visually-hidden" }, "On-call shifts"),
-    h("thead", {}, h("tr", {}, ["Worker", "Role", "Start", "End", "Length", "Made by", "Status", "Actions"].map((text) => h("th", { scope: "col" }, text)))),
-    h("tbody", {}, rows)));
+  container.replaceChildren(govukTable({
+    id: "shifts-table", caption: "On-call shifts",
+    heads: ["Worker and phone", "Role", "Start", "End", "Length", "Made by", "Status", "Actions"], rows,
+  }));
 }
 
 shiftsFilter.addEventListener("submit", (event) => {
@@ -222,8 +233,8 @@ function prefillCover(shift) {
   coverForm.reset();
   coverForm.elements.covered_worker_id.value = String(shift.worker.id);
   coverForm.querySelector(`input[name=role][value="${shift.role}"]`).checked = true;
-  coverForm.elements.starts_at.value = toLocalInput(shift.starts_at);
-  coverForm.elements.ends_at.value = toLocalInput(shift.ends_at);
+  setWhen("cover-starts_at", toLocalInput(shift.starts_at));
+  setWhen("cover-ends_at", toLocalInput(shift.ends_at));
   coverForm.scrollIntoView({ block: "start" });
   coverForm.elements.covering_worker_id.focus();
 }
@@ -239,10 +250,10 @@ async function loadCovers() {
     return;
   }
   if (!covers.length) {
-    container.replaceChildren(h("p", { id: "no-covers" }, "No covers from last week to 8 weeks ahead."));
+    container.replaceChildren(h("p", { class: "govuk-body", id: "no-covers" }, "No covers from last week to 8 weeks ahead."));
     return;
   }
-  container.replaceChildren(h("ul", { class: "list list--plain rota-covers", id: "covers-list" }, covers.map((cover) => h("li", { dataset: { coverId: cover.id } },
+  container.replaceChildren(h("ul", { class: "govuk-list govuk-list--spaced rota-covers", id: "covers-list" }, covers.map((cover) => h("li", { dataset: { coverId: cover.id } },
     h("strong", {}, `${cover.covering_worker.name} covers ${cover.covered_worker.name}`),
     ` from ${formatRange(cover.starts_at, cover.ends_at)}`,
     cover.role ? ` (${cover.role} only)` : " (primary and backup)",
@@ -254,11 +265,14 @@ coverForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   clearErrors(coverForm);
   const f = coverForm.elements;
+  const [times, dateErrors] = readDates("cover", {
+    starts_at: { name: "start", missing: "Enter when the cover starts" },
+    ends_at: { name: "end", missing: "Enter when the cover ends" },
+  });
   const errors = [];
   if (!f.covered_worker_id.value) errors.push({ loc: ["covered_worker_id"], msg: "Choose who is away" });
   if (!f.covering_worker_id.value) errors.push({ loc: ["covering_worker_id"], msg: "Choose who covers them" });
-  if (!f.starts_at.value) errors.push({ loc: ["starts_at"], msg: "Enter when the cover starts" });
-  if (!f.ends_at.value) errors.push({ loc: ["ends_at"], msg: "Enter when the cover ends" });
+  errors.push(...dateErrors);
   if (errors.length) {
     showFieldErrors(errors, "cover", coverForm);
     return;
@@ -269,8 +283,8 @@ coverForm.addEventListener("submit", async (event) => {
       covered_worker_id: Number(f.covered_worker_id.value),
       covering_worker_id: Number(f.covering_worker_id.value),
       role,
-      starts_at: f.starts_at.value,
-      ends_at: f.ends_at.value,
+      starts_at: times.starts_at,
+      ends_at: times.ends_at,
       reason: f.reason.value.trim(),
     });
     coverForm.reset();
@@ -286,7 +300,7 @@ coverForm.addEventListener("submit", async (event) => {
 const swapsFilter = document.getElementById("swaps-filter");
 
 function swapTag(status) {
-  return wordTag("swap_status", status);
+  return govukWordTag("swap_status", status);
 }
 
 async function decideSwap(swap, action, body) {
@@ -300,20 +314,22 @@ async function decideSwap(swap, action, body) {
   await refresh();
 }
 
-function swapActions(swap, workers) {
+function swapActions(swap) {
   if (!canEdit || swap.status !== "pending") return null;
-  const actions = h("div", { class: "button-group rota-actions" });
+  const box = h("div", { class: "rota-actions" });
   let takerSelect = null;
   if (!swap.with_worker) {
     const id = `swap-${swap.id}-worker_id`;
-    takerSelect = h("select", { class: "select", id }, h("option", { value: "" }, "Choose a worker"),
+    takerSelect = h("select", { class: "govuk-select", id }, h("option", { value: "" }, "Choose a worker"),
       workers.filter((w) => w.id !== swap.requested_by.id && w.active).map((w) => h("option", { value: w.id }, w.name)));
-    actions.append(h("div", { class: "form-group" }, h("label", { class: "label", for: id }, "Who takes the shift"), takerSelect));
+    box.append(h("div", { class: "govuk-form-group" }, h("label", { class: "govuk-label govuk-label--s", for: id }, "Who takes the shift"), takerSelect));
   }
-  const hidden = h("span", { class: "visually-hidden" }, ` swap request ${swap.id}`);
+  const actions = h("div", { class: "govuk-button-group" });
+  box.append(actions);
+  const hidden = h("span", { class: "govuk-visually-hidden" }, ` swap request ${swap.id}`);
   actions.append(
     h("button", {
-      type: "button", class: "button button--small",
+      type: "button", class: "govuk-button",
       onclick: () => {
         if (takerSelect && !takerSelect.value) {
           showFieldErrors([{ loc: ["worker_id"], msg: "Choose who takes the shift" }], `swap-${swap.id}`, document);
@@ -322,41 +338,39 @@ function swapActions(swap, workers) {
         decideSwap(swap, "accept", takerSelect ? { worker_id: Number(takerSelect.value) } : {});
       },
     }, "Accept", hidden.cloneNode(true)),
-    h("button", { type: "button", class: "button button--secondary button--small", onclick: () => decideSwap(swap, "decline") }, "Decline", hidden.cloneNode(true)),
-    h("button", { type: "button", class: "button button--secondary button--small", onclick: () => decideSwap(swap, "cancel") }, "Cancel the request", hidden.cloneNode(true)));
-  return actions;
+    h("button", { type: "button", class: "govuk-button govuk-button--secondary", onclick: () => decideSwap(swap, "decline") }, "Decline", hidden.cloneNode(true)),
+    h("button", { type: "button", class: "govuk-button govuk-button--secondary", onclick: () => decideSwap(swap, "cancel") }, "Cancel the request", hidden.cloneNode(true)));
+  return box;
 }
 
 async function loadSwaps() {
   const container = document.getElementById("swaps");
   const status = swapsFilter.elements.status.value;
   let swaps;
-  let workers = [];
   try {
-    [swaps, workers] = await Promise.all([api.get(`/api/rota/swaps${status ? `?status=${status}` : ""}`), rotaWorkers()]);
+    swaps = await api.get(`/api/rota/swaps${status ? `?status=${status}` : ""}`);
   } catch (error) {
     loadFailed(container, error);
     return;
   }
   if (!swaps.length) {
-    container.replaceChildren(h("p", { id: "no-swaps" }, "No swap requests."));
+    container.replaceChildren(h("p", { class: "govuk-body", id: "no-swaps" }, "No swap requests."));
     return;
   }
-  container.replaceChildren(h("ul", { class: "list list--plain", id: "swaps-list" }, swaps.map((swap) => h("li", { class: "rota-swap", dataset: { swapId: swap.id } },
-    h("p", {}, swapTag(swap.status), " ",
-      h("strong", {}, `${swap.requested_by.name} asks to swap`),
+  container.replaceChildren(h("ul", { class: "govuk-list", id: "swaps-list" }, swaps.map((swap) => h("li", { class: "rota-swap", dataset: { swapId: swap.id } },
+    h("p", { class: "govuk-body" }, swapTag(swap.status), " ",
+      h("strong", {}, `${workerWithPhone(swap.requested_by, workers)} asks to swap`),
       ` a ${swap.role} shift, ${formatRange(swap.starts_at, swap.ends_at)}, `,
-      swap.with_worker ? `with ${swap.with_worker.name}` : "with anyone who can take it",
+      swap.with_worker ? `with ${workerWithPhone(swap.with_worker, workers)}` : "with anyone who can take it",
       swap.accepted_by ? `. Taken by ${swap.accepted_by.name}` : "",
       "."),
-    swap.note ? h("p", { class: "body-s" }, `Note: ${swap.note}`) : null,
-    h("details", { class: "rota-history" },
-      h("summary", {}, `History of request ${swap.id}`),
-      h("ol", { class: "list" }, swap.history.map((item) => h("li", {},
-        `${formatWhen(item.at)}: ${word("swap_status", item.status).toLowerCase()}`,
-        item.by_user_id ? ` (by user ${item.by_user_id})` : ""))),
-    ),
-    swapActions(swap, workers)))));
+    swap.note ? h("p", { class: "govuk-body-s" }, `Note: ${swap.note}`) : null,
+    h("details", { class: "govuk-details" },
+      h("summary", { class: "govuk-details__summary" }, h("span", { class: "govuk-details__summary-text" }, `History of request ${swap.id}`)),
+      h("div", { class: "govuk-details__text" },
+        h("ol", { class: "govuk-list govuk-list--number" }, swap.history.map((item) => h("li", {},
+          `${formatWhen(item.at)}: ${word("swap_status", item.status).toLowerCase()}`))))),
+    swapActions(swap)))));
 }
 
 swapsFilter.addEventListener("submit", (event) => {
@@ -380,14 +394,12 @@ async function loadLeave() {
   const now = Date.now();
   leave = leave.filter((item) => new Date(item.ends_at).getTime() > now);
   if (!leave.length) {
-    container.replaceChildren(h("p", { id: "no-leave" }, "No leave recorded from now on."));
+    container.replaceChildren(h("p", { class: "govuk-body", id: "no-leave" }, "No leave recorded from now on."));
     return;
   }
-  container.replaceChildren(h("ul", { class: "list list--plain", id: "leave-list" }, leave.map((item) => h("li", { dataset: { leaveId: item.id } },
+  container.replaceChildren(h("ul", { class: "govuk-list govuk-list--spaced", id: "leave-list" }, leave.map((item) => h("li", { dataset: { leaveId: item.id } },
     h("strong", {}, item.worker.name), ` is away ${formatRange(item.starts_at, item.ends_at)}`, item.reason ? ` (${item.reason})` : "", ". ",
-    canEdit ? h("button", {
-      type: "button", class: "link-button",
-      onclick: async () => {
+    canEdit ? linkButton("Remove", ` the leave of ${item.worker.name}`, async () => {
         try {
           await api.delete(`/api/rota/leave/${item.id}`);
           showBanner(`Leave of ${item.worker.name} removed.`);
@@ -395,25 +407,27 @@ async function loadLeave() {
           showFieldErrors(error, "leave", leaveForm);
         }
         await refresh();
-      },
-    }, "Remove", h("span", { class: "visually-hidden" }, ` the leave of ${item.worker.name}`)) : null))));
+      }) : null))));
 }
 
 leaveForm.addEventListener("submit", async (event) => {
   event.preventDefault();
   clearErrors(leaveForm);
   const f = leaveForm.elements;
+  const [times, dateErrors] = readDates("leave", {
+    starts_at: { name: "start", missing: "Enter when the leave starts" },
+    ends_at: { name: "end", missing: "Enter when the leave ends" },
+  });
   const errors = [];
   if (!f.worker_id.value) errors.push({ loc: ["worker_id"], msg: "Choose the worker who is away" });
-  if (!f.starts_at.value) errors.push({ loc: ["starts_at"], msg: "Enter when the leave starts" });
-  if (!f.ends_at.value) errors.push({ loc: ["ends_at"], msg: "Enter when the leave ends" });
+  errors.push(...dateErrors);
   if (errors.length) {
     showFieldErrors(errors, "leave", leaveForm);
     return;
   }
   try {
     const leave = await api.post("/api/rota/leave", {
-      worker_id: Number(f.worker_id.value), starts_at: f.starts_at.value, ends_at: f.ends_at.value, reason: f.reason.value.trim(),
+      worker_id: Number(f.worker_id.value), starts_at: times.starts_at, ends_at: times.ends_at, reason: f.reason.value.trim(),
     });
     leaveForm.reset();
     showBanner(`Leave added: ${leave.worker.name} is away ${formatRange(leave.starts_at, leave.ends_at)}.`);
@@ -432,12 +446,13 @@ async function refresh() {
 
 async function start() {
   const today = londonToday();
-  shiftsFilter.elements.from.value = params.get("from") || today;
-  shiftsFilter.elements.to.value = params.get("to") || addDays(today, 13);
+  const isDate = (text) => /^\d{4}-\d{2}-\d{2}$/.test(text || "");
+  setDate("shifts-from", isDate(params.get("from")) ? params.get("from") : today);
+  setDate("shifts-to", isDate(params.get("to")) ? params.get("to") : addDays(today, 13));
   if (params.get("weeks")) weeksInput.value = params.get("weeks");
   canEdit = await coordinatorOrReader();
   try {
-    const workers = await rotaWorkers();
+    workers = await rotaWorkers();
     for (const id of ["shifts-worker", "cover-covered_worker_id", "cover-covering_worker_id", "leave-worker_id"]) {
       fillWorkerSelect(document.getElementById(id), workers);
     }

@@ -1,8 +1,10 @@
 // CSV export (a plain download link), CSV import with the report of refused rows, and the
 // secret iCalendar feeds that coordinators and admins issue and revoke.
-import { ApiError, api, clearErrors, h, hasRole, me, showErrors, tag } from "/static/js/api.js";
+import { ApiError, api, h, hasRole, me } from "/static/js/api.js";
+import { showErrors } from "/static/js/govuk_errors.js";
 import {
-  addDays, fillWorkerSelect, formatWhen, londonToday, rotaWorkers, showFieldErrors,
+  addDays, clearErrors, fillWorkerSelect, formatDay, formatWhen, govukTable, govukTag, londonToday,
+  readDates, rotaWorkers, setDate, showFieldErrors, tableRow,
 } from "/static/js/rota_common.js";
 
 // ---- export -----------------------------------------------------------------------------
@@ -10,14 +12,28 @@ import {
 const exportForm = document.getElementById("export-form");
 const exportLink = document.getElementById("export-link");
 
+const EXPORT_DATES = {
+  from: { name: "first", time: false, optional: true }, to: { name: "last", time: false, optional: true },
+};
+
+// The link follows the dates as they are typed; a date not yet whole leaves it as it was.
 function updateExportLink() {
-  const query = new URLSearchParams();
-  if (exportForm.elements.from.value) query.set("from", exportForm.elements.from.value);
-  if (exportForm.elements.to.value) query.set("to", exportForm.elements.to.value);
-  exportLink.href = `/api/rota/export.csv?${query}`;
-  exportLink.textContent = `CSV of the shifts from ${exportForm.elements.from.value || "today"} to ${exportForm.elements.to.value || "8 weeks ahead"}`;
+  const [dates, errors] = readDates("export", EXPORT_DATES);
+  if (errors.length) return errors;
+  exportLink.href = `/api/rota/export.csv?${new URLSearchParams(dates)}`;
+  const from = dates.from ? formatDay(dates.from) : "today";
+  const to = dates.to ? formatDay(dates.to) : "8 weeks ahead";
+  exportLink.textContent = `CSV of the shifts from ${from} to ${to}`;
+  return [];
 }
-exportForm.addEventListener("input", updateExportLink);
+exportForm.addEventListener("input", () => updateExportLink());
+exportForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  clearErrors(exportForm);
+  const errors = updateExportLink();
+  if (errors.length) showFieldErrors(errors, "export", exportForm);
+  else window.location.assign(exportLink.href);
+});
 
 // ---- import -----------------------------------------------------------------------------
 
@@ -33,13 +49,12 @@ document.getElementById("import-file").addEventListener("change", async (event) 
 
 function showRefused(refused) {
   importResult.replaceChildren(
-    h("div", { class: "warning-text", id: "import-refused-summary" },
+    h("p", { class: "govuk-body govuk-!-font-weight-bold", id: "import-refused-summary" },
       `Nothing was imported: ${refused.length} row${refused.length === 1 ? " was" : "s were"} refused. Correct ${refused.length === 1 ? "it" : "them"} and import the whole file again.`),
-    h("table", { class: "table rota-refused", id: "import-refused" },
-      h("caption", {}, "Rows refused"),
-      h("thead", {}, h("tr", {}, ["Row", "Column", "Why"].map((text) => h("th", { scope: "col" }, text)))),
-      h("tbody", {}, refused.map((row) => h("tr", {},
-        h("td", {}, String(row.row)), h("td", {}, row.field), h("td", {}, row.message))))));
+    govukTable({
+      id: "import-refused", caption: "Rows refused", captionVisible: true, heads: ["Row", "Column", "Why"],
+      rows: refused.map((row) => tableRow({}, [String(row.row), row.field, row.message])),
+    }));
 }
 
 importForm.addEventListener("submit", async (event) => {
@@ -57,10 +72,10 @@ importForm.addEventListener("submit", async (event) => {
   try {
     const result = await api.post("/api/rota/import", { csv, dry_run: dryRun });
     importResult.replaceChildren(h("div", { class: "rota-result", id: "import-done" },
-      h("p", {}, h("strong", {}, result.dry_run
+      h("p", { class: "govuk-body" }, h("strong", {}, result.dry_run
         ? "Every row is correct. Nothing was imported: untick “Only check the rows” to import them."
         : `${result.imported} shift${result.imported === 1 ? "" : "s"} imported.`)),
-      result.dry_run ? null : h("p", {}, h("a", { href: "/rota" }, "Check the gaps"), ".")));
+      result.dry_run ? null : h("p", { class: "govuk-body" }, h("a", { class: "govuk-link", href: "/rota" }, "Check the gaps"), ".")));
     importResult.focus();
   } catch (error) {
     const refused = error instanceof ApiError && error.body && Array.isArray(error.body.refused) ? error.body.refused : null;
@@ -86,24 +101,24 @@ async function loadFeeds() {
   try {
     feeds = await api.get("/api/rota/feeds");
   } catch (error) {
-    container.replaceChildren(h("p", {}, error.message));
+    container.replaceChildren(h("p", { class: "govuk-body" }, error.message));
     return;
   }
   if (!feeds.length) {
-    container.replaceChildren(h("p", { id: "no-feeds" }, "No feed addresses issued."));
+    container.replaceChildren(h("p", { class: "govuk-body", id: "no-feeds" }, "No feed addresses issued."));
     return;
   }
-  container.replaceChildren(h("table", { class: "table", id: "feeds-table" },
-    h("caption", { class: "visually-hidden" }, "Calendar feeds"),
-    h("thead", {}, h("tr", {}, ["Feed of", "Issued", "Status", h("span", { class: "govuk-visually-hidden" }, "Actions")].map((text) => h("th", { scope: "col" }, text)))),
-    h("tbody", {}, feeds.map((feed) => {
+  container.replaceChildren(govukTable({
+    id: "feeds-table", caption: "Calendar feeds",
+    heads: ["Feed of", "Issued", "Status", h("span", { class: "govuk-visually-hidden" }, "Actions")],
+    rows: feeds.map((feed) => {
       const who = feed.worker ? feed.worker.name : "The whole rota";
-      return h("tr", { dataset: { feedId: feed.id } },
-        h("td", {}, who),
-        h("td", {}, formatWhen(feed.created_at)),
-        h("td", {}, feed.revoked_at ? tag(`Revoked ${formatWhen(feed.revoked_at)}`, "grey") : tag("Active", "green")),
-        h("td", {}, feed.revoked_at ? "" : h("button", {
-          type: "button", class: "button button--warning button--small",
+      return tableRow({ dataset: { feedId: feed.id } }, [
+        who,
+        formatWhen(feed.created_at),
+        feed.revoked_at ? govukTag(`Revoked ${formatWhen(feed.revoked_at)}`, "grey") : govukTag("Active", "green"),
+        feed.revoked_at ? "" : h("button", {
+          type: "button", class: "govuk-button govuk-button--warning govuk-!-margin-bottom-0",
           onclick: async () => {
             try {
               await api.delete(`/api/rota/feeds/${feed.id}`);
@@ -113,8 +128,9 @@ async function loadFeeds() {
             document.getElementById("feed-created").hidden = true;
             await loadFeeds();
           },
-        }, "Revoke", h("span", { class: "visually-hidden" }, ` the feed of ${who}`))));
-    }))));
+        }, "Revoke", h("span", { class: "govuk-visually-hidden" }, ` the feed of ${who}`))]);
+    }),
+  }));
 }
 
 feedForm.addEventListener("submit", async (event) => {
@@ -125,7 +141,7 @@ feedForm.addEventListener("submit", async (event) => {
     const feed = await api.post("/api/rota/feeds", { worker_id: value ? Number(value) : null });
     const created = document.getElementById("feed-created");
     document.getElementById("feed-url").textContent = feed.url;
-    created.querySelector(".banner__title").textContent = `New feed address: ${feed.worker ? feed.worker.name : "the whole rota"}`;
+    created.querySelector(".govuk-notification-banner__title").textContent = `New feed address: ${feed.worker ? feed.worker.name : "the whole rota"}`;
     created.hidden = false;
     created.focus();
     await loadFeeds();
@@ -146,8 +162,8 @@ async function feedWorkers() {
 
 async function start() {
   const today = londonToday();
-  exportForm.elements.from.value = today;
-  exportForm.elements.to.value = addDays(today, 7 * 8);
+  setDate("export-from", today);
+  setDate("export-to", addDays(today, 7 * 8));
   updateExportLink();
   let user = null;
   try {

@@ -1,10 +1,11 @@
 // The on-call shift form (templates/rota/_shift_form.html): add a shift, or edit one.
-// Used by the rota page and by the calendar, where clicking a slot fills it in.
-import { api, clearErrors } from "/static/js/api.js";
+// Used by the rota page and by the calendar, where clicking a slot fills it in. The start
+// and end are GOV.UK date inputs with a time (HH:MM), read as London time.
+import { api } from "/static/js/api.js";
 import { word } from "/static/js/words.js";
 import {
-  fillWorkerSelect, formatRange, formatWhen, rotaWorkers, showBanner, showFieldErrors,
-  toLocalInput,
+  clearErrors, fillWorkerSelect, formatRange, formatWhen, readDates, rotaWorkers, setWhen,
+  showBanner, showFieldErrors, toLocalInput, whenFields,
 } from "/static/js/rota_common.js";
 
 const PREFIX = "shift";
@@ -18,8 +19,7 @@ export function setupShiftForm({ onSaved } = {}) {
   const note = document.getElementById("shift-form-note");
   const idField = document.getElementById("shift-id");
   const worker = document.getElementById("shift-worker_id");
-  const starts = document.getElementById("shift-starts_at");
-  const ends = document.getElementById("shift-ends_at");
+  const startFields = whenFields("shift-starts_at");
   let editing = null; // the ShiftRead being edited
 
   rotaWorkers().then((workers) => fillWorkerSelect(worker, workers)).catch(() => {});
@@ -27,6 +27,13 @@ export function setupShiftForm({ onSaved } = {}) {
   function setRole(role) {
     for (const radio of form.querySelectorAll("input[name=role]")) radio.checked = radio.value === role;
   }
+
+  // A shift that has started keeps its start: its date and time cannot be typed in.
+  function setStartLocked(locked) {
+    for (const input of startFields) input.disabled = locked;
+  }
+
+  const asLocal = (text) => (text.includes("Z") || text.includes("+") ? toLocalInput(text) : text);
 
   function setNote(text) {
     note.textContent = text || "";
@@ -43,7 +50,7 @@ export function setupShiftForm({ onSaved } = {}) {
     editing = null;
     idField.value = "";
     form.reset();
-    starts.disabled = false;
+    setStartLocked(false);
     heading.textContent = "Add an on-call shift";
     submit.textContent = "Add shift";
     setNote("");
@@ -54,8 +61,8 @@ export function setupShiftForm({ onSaved } = {}) {
     reset();
     if (workerId) worker.value = String(workerId);
     if (role) setRole(role);
-    if (startsAt) starts.value = startsAt.includes("Z") || startsAt.includes("+") ? toLocalInput(startsAt) : startsAt;
-    if (endsAt) ends.value = endsAt.includes("Z") || endsAt.includes("+") ? toLocalInput(endsAt) : endsAt;
+    if (startsAt) setWhen("shift-starts_at", asLocal(startsAt));
+    if (endsAt) setWhen("shift-ends_at", asLocal(endsAt));
     setNote(why || "");
     show();
   }
@@ -68,9 +75,9 @@ export function setupShiftForm({ onSaved } = {}) {
     submit.textContent = "Save changes";
     worker.value = String(shift.worker.id);
     setRole(shift.role);
-    starts.value = toLocalInput(shift.starts_at);
-    ends.value = toLocalInput(shift.ends_at);
-    starts.disabled = shift.started;
+    setWhen("shift-starts_at", toLocalInput(shift.starts_at));
+    setWhen("shift-ends_at", toLocalInput(shift.ends_at));
+    setStartLocked(shift.started);
     setNote(shift.started
       ? `This shift started at ${formatWhen(shift.starts_at)}. Its start cannot move; saving keeps the part already worked and a new shift from now carries your changes.`
       : `${shift.worker.name}, ${word("on_call_role", shift.role).toLowerCase()}, ${formatRange(shift.starts_at, shift.ends_at)}.`);
@@ -94,17 +101,21 @@ export function setupShiftForm({ onSaved } = {}) {
     event.preventDefault();
     clearErrors(form);
     const role = form.querySelector("input[name=role]:checked")?.value || "";
+    const startLocked = startFields[0].disabled;
+    const when = {};
+    if (!startLocked) when.starts_at = { name: "start", missing: "Enter the date and time the shift starts" };
+    when.ends_at = { name: "end", missing: "Enter the date and time the shift ends" };
+    const [times, dateErrors] = readDates(PREFIX, when);
     const errors = [];
     if (!worker.value) errors.push({ loc: ["worker_id"], msg: "Choose the worker on call" });
     if (!role) errors.push({ loc: ["role"], msg: "Choose primary or backup" });
-    if (!starts.disabled && !starts.value) errors.push({ loc: ["starts_at"], msg: "Enter the date and time the shift starts" });
-    if (!ends.value) errors.push({ loc: ["ends_at"], msg: "Enter the date and time the shift ends" });
+    errors.push(...dateErrors);
     if (errors.length) {
       showFieldErrors(errors, PREFIX, form);
       return;
     }
-    const body = { worker_id: Number(worker.value), role, ends_at: ends.value };
-    if (!starts.disabled) body.starts_at = starts.value;
+    const body = { worker_id: Number(worker.value), role, ends_at: times.ends_at };
+    if (!startLocked) body.starts_at = times.starts_at;
     submit.disabled = true;
     try {
       let saved;
