@@ -75,6 +75,9 @@ class Line(Base):
     weekend_open: Mapped[time] = mapped_column(Time)
     weekend_close: Mapped[time] = mapped_column(Time)
     bank_holidays_as_weekend: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Migration 0010 (issue 12): how long a caller may wait in the line's in-hours queue
+    # before going on to the on-call chain, the fallback number and a message; 0: no queue.
+    queue_max_wait_seconds: Mapped[int] = mapped_column(Integer, default=300, server_default="300")
 
 
 class HoursOverride(Base):
