@@ -407,3 +407,32 @@ def test_signatures_are_checked_on_the_queue_webhooks(api: ApiClient) -> None:
     for path in ("/twilio/queue-wait", "/twilio/queue-result", "/twilio/queue-offer"):
         forged = api.post(path, data={"CallSid": "CA1"}, headers={"X-Twilio-Signature": "x"})
         assert forged.status_code == 403
+
+
+def test_the_wait_measures_count_the_time_in_the_queue(
+    api: ApiClient, rest: RecordingTwilioRest, clock: FixedClock
+) -> None:
+    """Answered when the worker is connected: 150 s in the queue is 150 s of waiting."""
+    factory, twilio = api.factory, api.twilio
+    add_worker(factory, "Ann Able", ANN, ("professional",))
+    first, waiting = new_call_sid(), new_call_sid()
+    start = clock.now
+    accept_duty_call(twilio, first, ANN)  # answered at once
+    queued = queue_up(twilio, waiting)
+    clock.now = start + timedelta(seconds=120)
+    twilio.status(first, "completed", 120)
+    (offer,) = rung(rest, 1)
+    clock.now = start + timedelta(seconds=150)
+    queue = answer_and_accept(twilio, offer).find("Dial/Queue")
+    assert queue is not None
+    twilio.post_url(queue.get("url", ""), {"CallSid": waiting, "DequeingCallSid": WORKER_LEG})
+    twilio.post_url(queued.action, {"CallSid": waiting, "QueueResult": "bridged"})
+    clock.now = start + timedelta(seconds=400)
+    twilio.status(waiting, "completed", 400)
+
+    api.sign_in_as("manager")
+    day = start.date().isoformat()
+    figures = api.get("/api/measures", params={"from": day, "to": day}).json()["current"]
+    assert (figures["offered"], figures["answered"], figures["answered_within_target"]) == (2, 2, 1)
+    assert figures["abandoned"] == 0
+    assert (figures["median_wait_seconds"], figures["p90_wait_seconds"]) == (0.0, 150.0)
