@@ -23,9 +23,7 @@ LIVE = sa.text("ended_at IS NULL")
 def upgrade() -> None:
     with op.batch_alter_table("lines") as batch:
         batch.add_column(
-            sa.Column(
-                "queue_max_wait_seconds", sa.Integer(), nullable=False, server_default="300"
-            )
+            sa.Column("queue_max_wait_seconds", sa.Integer(), nullable=False, server_default="300")
         )
     op.create_table(
         "queue_entries",

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from xml.etree import ElementTree as ET
 from urllib.parse import parse_qs, urlsplit
+from xml.etree import ElementTree as ET
 
 import httpx
 import pytest
