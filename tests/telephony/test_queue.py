@@ -436,3 +436,39 @@ def test_the_wait_measures_count_the_time_in_the_queue(
     assert (figures["offered"], figures["answered"], figures["answered_within_target"]) == (2, 2, 1)
     assert figures["abandoned"] == 0
     assert (figures["median_wait_seconds"], figures["p90_wait_seconds"]) == (0.0, 150.0)
+
+
+def test_the_desk_and_the_record_show_the_queue_without_numbers(
+    api: ApiClient, clock: FixedClock
+) -> None:
+    factory, twilio = api.factory, api.twilio
+    early, late = new_call_sid(), new_call_sid()
+    queue_up(twilio, early)
+    clock.now += timedelta(seconds=75)
+    queued = queue_up(twilio, late)
+
+    api.sign_in_as("worker")
+    body = api.get("/api/queue").json()
+    lines = {line["key"]: line for line in body["lines"]}
+    assert lines["professional"]["waiting"] == 2
+    assert lines["professional"]["longest_wait_seconds"] == 75
+    assert lines["public"]["waiting"] == 0 and lines["public"]["longest_wait_seconds"] is None
+    assert "+44" not in api.get("/api/queue").text
+    board = {line["key"]: line for line in api.get("/api/wallboard").json()["lines"]}
+    assert (board["professional"]["queued"], board["professional"]["longest_queued_seconds"]) == (
+        2,
+        75,
+    )
+
+    clock.now += timedelta(seconds=30)
+    leave(twilio, queued, late, "hangup", 30)
+    twilio.status(late, "completed", 105)
+    api.sign_in_as("manager")
+    record_id = stored_record(factory, late).id
+    facts = api.get(f"/api/records/{record_id}").json()["call"]["queue"]
+    assert facts["position_on_arrival"] == 2
+    assert (facts["waited_seconds"], facts["result"], facts["callback_chosen"]) == (
+        30,
+        "hangup",
+        False,
+    )
