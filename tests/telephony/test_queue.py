@@ -22,6 +22,8 @@ from telephony.context import TelephonyContext
 from telephony.queue import offer_waiting_callers
 from telephony.rest import OutboundCall, RecordingTwilioRest
 from tests.helpers import (
+    AUTH_TOKEN,
+    CALLER,
     FALLBACK_NUMBER,
     PROFESSIONALS,
     PUBLIC_BASE_URL,
@@ -472,3 +474,45 @@ def test_the_desk_and_the_record_show_the_queue_without_numbers(
         "hangup",
         False,
     )
+
+
+def test_the_simulator_plays_a_queued_call_end_to_end_with_the_rest_side(
+    database_url: str, session_factory: sessionmaker[Session], clock: FixedClock
+) -> None:
+    """``dutyline simulate-call --queue``: the app's real REST client rings the worker
+    through the simulator's stand-in for Twilio's API, and the simulator plays that call."""
+    from telephony.rest import HttpTwilioRest
+    from telephony.simulator_queue import RestStandIn, simulate_queue
+
+    ann = add_worker(session_factory, "Ann Able", ANN, ("professional",))
+    with RestStandIn(0) as stand_in:
+        settings = make_settings(
+            database_url,
+            twilio_account_sid="AC" + "0" * 32,
+            twilio_api_url=stand_in.url,
+            queue_offer_interval_seconds=3600,
+        )
+        app = create_app(
+            settings,
+            clock=clock,
+            rest_for=lambda s: HttpTwilioRest("AC" + "0" * 32, s.auth_token, s.twilio_api_url),
+        )
+        with TestClient(app, base_url=PUBLIC_BASE_URL) as client:
+            story = simulate_queue(
+                server_url=PUBLIC_BASE_URL,
+                public_base_url=PUBLIC_BASE_URL,
+                auth_token=AUTH_TOKEN,
+                to=PROFESSIONALS,
+                from_=CALLER,
+                api=stand_in,
+                client=client,
+            )
+    assert len(story.calls) == 1 and story.calls[0].answered_by == ANN
+    assert story.queued is not None and story.queued.answered_by == ANN
+    text = "\n".join(story.queued.lines)
+    assert "You are first in the queue" in text
+    assert "the service rings +447700900031 through Twilio's REST API" in text
+    assert "connected the waiting caller to +447700900031" in text
+    record = stored_record(session_factory, story.queued.call_sid)
+    assert (record.accepted_worker_id, record.status) == (ann, "to_complete")
+    assert entry(session_factory, story.queued.call_sid).result == "bridged"
