@@ -154,7 +154,43 @@ def _local_url(host: str, port: int) -> str:
     return f"http://{host}:{port}"
 
 
+def _simulate_queue(settings: Settings, args: argparse.Namespace, to: str, caller: str) -> int:
+    """Calls accepted until one queues; the first ends and its worker, rung through the
+    simulator's stand-in for Twilio's REST API, takes the waiting caller (issue 12)."""
+    from telephony.simulator_queue import RestStandIn, simulate_queue
+
+    url = args.url.rstrip("/")
+    with RestStandIn(args.twilio_api_port) as api:
+        print(
+            f"Twilio's REST API, played here: {api.url}. The server must have been started "
+            f"with DUTYLINE_TWILIO_API_URL={api.url} and DUTYLINE_TWILIO_ACCOUNT_SID set."
+        )
+        story = simulate_queue(
+            server_url=url,
+            public_base_url=(
+                settings.public_base_url if "public_base_url" in settings.model_fields_set else url
+            ),
+            auth_token=settings.auth_token,
+            to=to,
+            from_=caller,
+            api=api,
+        )
+    for number, result in enumerate([*story.calls, *([story.queued] if story.queued else [])], 1):
+        print(f"-- call {number}")
+        for line in result.lines:
+            print(line)
+    if story.queued is None:
+        print("no caller was queued: more workers are free than the simulator places calls")
+    elif story.queued.answered_by:
+        print(f"the waiting caller was answered by {_who(settings, story.queued.answered_by)}")
+    else:
+        print("the waiting caller was not connected to anyone")
+    return 0
+
+
 def cmd_simulate_call(settings: Settings, args: argparse.Namespace) -> int:
+    if args.queue:
+        return _simulate_queue(settings, args, _phone(args.to, "--to"), _caller(args.from_))
     if args.leave_message and not args.nobody_answers:
         # As argparse words its own refusals (a usage error, exit status 2).
         raise UsageError(
@@ -314,7 +350,19 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument(
         "--leave-message",
         action="store_true",
-        help="leave a voicemail (with --nobody-answers only)",
+        help="leave a voicemail (with --nobody-answers only); in a queue, press star for it",
+    )
+    simulate.add_argument(
+        "--queue",
+        action="store_true",
+        help="in hours: place calls that are accepted until one waits in the queue, end the "
+        "first, and play Twilio's REST API as the service rings its worker for the caller",
+    )
+    simulate.add_argument(
+        "--twilio-api-port",
+        type=int,
+        default=8010,
+        help="with --queue: where the simulator plays Twilio's REST API (default: %(default)s)",
     )
     simulate.set_defaults(handler=cmd_simulate_call)
     return parser

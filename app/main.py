@@ -31,6 +31,7 @@ from telephony.config import Clock, TelephonyConfig, system_clock
 from telephony.context import TelephonyContext
 from telephony.guard import DatabaseGuard
 from telephony.journal import Journal
+from telephony.rest import HttpTwilioRest, TwilioRest
 from telephony.state import StateDir
 from telephony.sweep import SweepPolicy
 from telephony.webhooks import router as twilio_router
@@ -55,6 +56,7 @@ def telephony_config(settings: Settings) -> TelephonyConfig:
         accept_seconds=settings.accept_seconds,
         voicemail_max_seconds=settings.voicemail_max_seconds,
         snapshot_horizon=timedelta(minutes=settings.snapshot_horizon_minutes),
+        queue_retry_after=timedelta(seconds=settings.queue_retry_after_seconds),
     )
 
 
@@ -86,6 +88,17 @@ def call_lookup(settings: Settings) -> CallLookup | None:
     return TwilioCallLookup(settings.twilio_account_sid, settings.auth_token)
 
 
+def twilio_rest(settings: Settings) -> TwilioRest | None:
+    """Twilio's REST API, to ring free workers for callers waiting in a queue."""
+    if not settings.twilio_account_sid:
+        log.warning(
+            "DUTYLINE_TWILIO_ACCOUNT_SID not set: callers waiting in a queue are not offered "
+            "to workers as they become free; they wait for the longest wait, then go on"
+        )
+        return None
+    return HttpTwilioRest(settings.twilio_account_sid, settings.auth_token, settings.twilio_api_url)
+
+
 def call_path_services(
     settings: Settings, context: TelephonyContext, lookup: CallLookup | None
 ) -> CallPathServices:
@@ -95,6 +108,7 @@ def call_path_services(
             refresh=settings.snapshot_refresh_seconds,
             probe=settings.database_probe_seconds,
             sweep=settings.sweep_interval_seconds,
+            offers=settings.queue_offer_interval_seconds,
         ),
         lookup,
         SweepPolicy(
@@ -117,6 +131,7 @@ def create_app(
     settings: Settings | None = None,
     clock: Clock = system_clock,
     call_lookup_for: Callable[[Settings], CallLookup | None] = call_lookup,
+    rest_for: Callable[[Settings], TwilioRest | None] = twilio_rest,
 ) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -134,6 +149,7 @@ def create_app(
             lifetime=timedelta(hours=resolved.session_hours),
         )
         context, call_engine = call_path(resolved, clock)
+        context.rest = rest_for(resolved)
         app.state.telephony = context
         app.state.call_engine = call_engine
         services = call_path_services(resolved, context, call_lookup_for(resolved))

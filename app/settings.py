@@ -86,7 +86,15 @@ class Settings(BaseSettings):
     # address that sign-ins are counted by; otherwise the connection's own address is used.
     trusted_proxies: str = ""
 
-    @field_validator("public_base_url")
+    # The in-hours queue (issue 12): Twilio's REST API rings a free duty worker for a
+    # waiting caller (with the account SID above; DUTYLINE_TWILIO_API_URL can point at the
+    # simulator). A worker who did not take a caller is not rung for them again for a while;
+    # waiting callers are paired with free workers at once, and at least this often.
+    twilio_api_url: str = "https://api.twilio.com"
+    queue_retry_after_seconds: int = 120
+    queue_offer_interval_seconds: float = 5.0
+
+    @field_validator("public_base_url", "twilio_api_url")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
@@ -124,6 +132,7 @@ class Settings(BaseSettings):
         "short_abandon_seconds",
         "callback_target_in_hours_minutes",
         "callback_target_out_of_hours_minutes",
+        "queue_retry_after_seconds",
     )
     @classmethod
     def _positive(cls, value: int) -> int:
@@ -136,6 +145,7 @@ class Settings(BaseSettings):
         "snapshot_refresh_seconds",
         "database_probe_seconds",
         "sweep_interval_seconds",
+        "queue_offer_interval_seconds",
     )
     @classmethod
     def _positive_seconds(cls, value: float) -> float:

@@ -1,5 +1,6 @@
 """SQLAlchemy models and the queries over them."""
 
+import models.queue
 import models.records  # noqa: F401  (registers the record tables)
 from models import rota as rota  # the rota tables (issue 4)
 from models.accounts import ApiToken, SignInThrottle, User, UserRole, WebSession

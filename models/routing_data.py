@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Connection, Select, and_, bindparam, or_, select
+from sqlalchemy import Connection, Select, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import Session
 
 from models.people import BUSY_EXPIRY
+from models.queue import QueueOffer
 from models.tables import HoursOverride, Line, OnCallShift, RoutingState, Worker, worker_lines
 from routing import OnCallRole, Override, OverrideMode, RoutingLine, RoutingShift, ServiceHours
 
@@ -154,6 +155,8 @@ def _duty_candidates_query() -> Select[int, int, str, str, datetime | None]:
                 Worker.active.is_(True),
                 # Not on another call (a busy mark older than BUSY_EXPIRY is forgotten).
                 or_(Worker.busy_record_id.is_(None), Worker.busy_since < bindparam("busy_before")),
+                # Not being rung for a caller waiting in the queue (issue 12).
+                ~exists().where(QueueOffer.worker_id == Worker.id, QueueOffer.ended_at.is_(None)),
             ),
         )
         .where(RoutingState.id == 1)

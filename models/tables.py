@@ -80,6 +80,10 @@ class Line(Base):
     greeting: Mapped[str | None] = mapped_column(String(300))
     fallback_number: Mapped[str | None] = mapped_column(PHONE)
 
+    # Migration 0010 (issue 12): how long a caller may wait in the line's in-hours queue
+    # before going on to the on-call chain, the fallback number and a message; 0: no queue.
+    queue_max_wait_seconds: Mapped[int] = mapped_column(Integer, default=300, server_default="300")
+
 
 class HoursOverride(Base):
     """A declared closure (calls go to on-call) or opening (the duty team answers)."""

@@ -38,10 +38,14 @@ def decide_call(
     fallback_number: str | None,
     max_parallel: int = 5,
     timeouts: RingTimeouts = _DEFAULT_TIMEOUTS,
+    queue: bool = False,
 ) -> CallDecision:
     """Everything the incoming-call webhook needs to route a call arriving at `now`.
 
     `fallback_number` is the service's; a line with a fallback number of its own uses that.
+
+    ``queue``: in hours, hold the caller in the line's queue after the duty workers (the
+    call path asks for it only with the database, which keeps the queue).
     """
     match = line_for_number(dialled, lines)
     period = period_at(now, match.line, overrides)
@@ -53,5 +57,6 @@ def decide_call(
         oncall_chain(shifts, now),
         match.line.fallback_number or fallback_number,
         timeouts,
+        queue,
     )
     return CallDecision(line_match=match, period=period, plan=plan)

@@ -59,6 +59,9 @@ class StepKind(StrEnum):
     PRIMARY = "primary"
     BACKUP = "backup"
     FALLBACK = "fallback"
+    # In hours, after the duty workers: the caller waits in the line's queue for the next
+    # free one. No targets; how long at most is the line's setting, read when they join.
+    QUEUE = "queue"
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,10 +169,12 @@ def build_ring_plan(
     chain: Sequence[OnCallEntry],
     fallback_number: str | None,
     timeouts: RingTimeouts = RingTimeouts(),
+    queue: bool = False,
 ) -> RingPlan:
     """The steps to ring for one call; voicemail with a callback task follows the last step.
 
-    In hours: the whole duty group at once (skipped when nobody is available), then one step per
+    In hours: the whole duty group at once (skipped when nobody is available), then, with
+    ``queue``, the line's queue (the next duty worker to be free), then one step per
     on-call entry in chain order, then the fallback number. Out of hours: the on-call steps,
     then the fallback. A phone is rung at most once per plan: a duty worker who is also on call
     was already offered the call, and ringing them again only delays the next person.
@@ -188,6 +193,8 @@ def build_ring_plan(
     steps: list[RingStep] = []
     if period is Period.IN_HOURS and (duty := fresh(duty_group)):
         steps.append(RingStep(StepKind.DUTY, duty, timeouts.duty))
+    if period is Period.IN_HOURS and queue:
+        steps.append(RingStep(StepKind.QUEUE, (), 0))
     for entry in chain:
         if one := fresh([entry.target]):
             kind = StepKind.PRIMARY if entry.role is OnCallRole.PRIMARY else StepKind.BACKUP

@@ -3,7 +3,9 @@
 - the snapshot: read from the database every ``refresh`` seconds and saved to its file;
 - the database: probed every ``probe`` seconds, marked reachable again when it answers,
   and then the journal replayed;
-- the sweep of records whose end was lost (telephony.sweep).
+- the sweep of records whose end was lost (telephony.sweep);
+- offers: free duty workers rung for callers waiting in a queue (telephony.queue), at
+  once when a webhook says one may be due, else every ``offers`` seconds.
 
 None of it runs on a webhook's path, and none of it can make a webhook wait.
 """
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from telephony import claims, snapshot_file
 from telephony.call_lookup import CallLookup
 from telephony.context import TelephonyContext
+from telephony.queue import offer_waiting_callers
 from telephony.replay import replay
 from telephony.snapshot import RoutingSnapshot, load_snapshot
 from telephony.sweep import SweepPolicy, sweep
@@ -32,6 +35,7 @@ class Intervals:
     refresh: float = 30.0
     probe: float = 1.0
     sweep: float = 60.0
+    offers: float = 5.0
 
 
 def refresh_snapshot(context: TelephonyContext) -> bool:
@@ -90,9 +94,13 @@ class CallPathServices:
             )
             thread.start()
             self._threads.append(thread)
+        offers = threading.Thread(target=self._offer_loop, name="dutyline-offers", daemon=True)
+        offers.start()
+        self._threads.append(offers)
 
     def stop(self) -> None:
         self._stop.set()
+        self.context.offers_due.set()
         for thread in self._threads:
             thread.join(timeout=10)
 
@@ -104,6 +112,18 @@ class CallPathServices:
                 # Mostly the database going away mid-way; the next round tries again.
                 log.error("background %s failed (%s)", work.__name__, type(exc).__name__)
             self._stop.wait(every)
+
+    def _offer_loop(self) -> None:
+        due = self.context.offers_due
+        while not self._stop.is_set():
+            due.wait(self.intervals.offers)
+            due.clear()
+            if self._stop.is_set() or not self.context.guard.reachable:
+                continue
+            try:
+                offer_waiting_callers(self.context, self.context.clock())
+            except Exception as exc:
+                log.error("background offers failed (%s)", type(exc).__name__)
 
     def _refresh_once(self) -> None:
         if self.context.guard.reachable:

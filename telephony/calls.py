@@ -26,6 +26,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from models import ConversationRecord, RecordStatus
 from models import calls as records
+from models import queue as queued
 from models.routing_data import duty_candidates, routing_line
 from routing import (
     DEFAULT_LINES,
@@ -205,6 +206,7 @@ def start_call(context: TelephonyContext, call: IncomingCall, now: datetime) -> 
             fallback_number=config.fallback_number,
             max_parallel=config.max_parallel_duty,
             timeouts=config.timeouts,
+            queue=True,
         )
         line = decision.line_match.line
         values = record_values(
@@ -225,8 +227,18 @@ def start_call(context: TelephonyContext, call: IncomingCall, now: datetime) -> 
                 plan = RingPlan.from_json(existing.plan)
                 step = existing.current_step
                 started = existing.started_at
+                entry = queued.entry_of_record(session, existing.id)
+                wait = entry.max_wait_seconds if entry is not None and entry.step == step else None
             token = plan_token.sign(config.auth_token, call.call_sid, plan, started)
-            return twiml.first_answer(config, line, call.call_sid, plan, token, step)
+            return twiml.first_answer(config, line, call.call_sid, plan, token, step, wait)
+        queue_wait = None
+        if _is_queue(decision.plan, 0):
+            # Nobody free in hours: the caller waits for the next duty worker.
+            with context.session_factory(bind=connection) as session:
+                record = records.record_by_sid(session, call.call_sid)
+                assert record is not None
+                queue_wait = enter_queue(session, record, 0, now)
+                session.commit()
     if not decision.line_match.known:
         log.warning(
             "call %s: dialled number matches no line; served as the public line", call.call_sid
@@ -241,7 +253,26 @@ def start_call(context: TelephonyContext, call: IncomingCall, now: datetime) -> 
     )
     count_fallback(decision.plan, 0)
     token = plan_token.sign(config.auth_token, call.call_sid, decision.plan, now)
-    return twiml.first_answer(config, line, call.call_sid, decision.plan, token)
+    return twiml.first_answer(config, line, call.call_sid, decision.plan, token, 0, queue_wait)
+
+
+def _is_queue(plan: RingPlan, index: int) -> bool:
+    return 0 <= index < len(plan.steps) and plan.steps[index].kind is StepKind.QUEUE
+
+
+def enter_queue(
+    session: Session, record: ConversationRecord, step: int, now: datetime
+) -> int | None:
+    """The caller joins the line's queue: its longest wait, or None if the line has none
+    (then the call goes straight on to the step after)."""
+    max_wait = record.line.queue_max_wait_seconds
+    if max_wait <= 0:
+        if record.answered_step is None and record.ended_at is None:
+            record.current_step = max(record.current_step, step + 1)
+        return None
+    entry = queued.join_queue(session, record, step, max_wait, now)
+    log.info("call %s: queued at place %d", record.call_sid, entry.position_on_arrival)
+    return max_wait
 
 
 def _line_of(record: ConversationRecord) -> RoutingLine:
@@ -296,7 +327,14 @@ def dial_result(
         )
         line = _line_of(record)
         count_fallback(plan, next_step)
-        return twiml.next_in_plan(context.config, line, call_sid, plan, next_step, token)
+        queue_wait = (
+            enter_queue(session, record, next_step, now) if _is_queue(plan, next_step) else None
+        )
+        if queue_wait is not None:
+            context.offers_due.set()  # a worker may be free for them already
+        return twiml.next_in_plan(
+            context.config, line, call_sid, plan, next_step, token, queue_wait
+        )
 
 
 def apply_dial_result(
@@ -477,6 +515,8 @@ def call_status(
                 return
             record = adopt_call_routed_without_database(context, session, call, duration, now)
         apply_call_status(session, record, status, duration, now)
+    if rank >= FINAL_RANK:
+        context.offers_due.set()  # its worker is free: a waiting caller may be theirs
 
 
 def apply_call_status(

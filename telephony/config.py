@@ -28,6 +28,9 @@ class TelephonyConfig:
     accept_seconds: int = 10
     voicemail_max_seconds: int = 300
     snapshot_horizon: timedelta = timedelta(hours=24)
+    # The queue (issue 12): a worker who did not take a waiting caller is not rung for
+    # that caller again for this long.
+    queue_retry_after: timedelta = timedelta(minutes=2)
 
     def url(self, path: str) -> str:
         """The absolute URL Twilio should call for one of our paths."""

@@ -8,7 +8,10 @@ call) but sent to ``server_url``, so a server configured for its real public add
 exercised locally.
 
 It is a teaching and smoke-testing tool: it follows the TwiML generically and is not a full
-emulation of Twilio (timing, media, queues and conferences are not simulated).
+emulation of Twilio (timing, media and conferences are not simulated). A line's queue
+(<Enqueue>) is played in steps of 30 seconds of waiting; ``simulate_queue`` also plays the
+REST side (telephony.simulator_rest): the service rings a free worker through "Twilio's
+API", here the simulator, which plays that worker's call and the <Dial><Queue>.
 
 Long because it plays every callback Twilio sends, in Twilio's order, in one place a reader
 can follow from top to bottom.
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -25,6 +29,9 @@ import httpx
 from twilio.request_validator import RequestValidator
 
 __all__ = ["MAX_REQUESTS", "SimulationError", "SimulationResult", "simulate_call"]
+
+QUEUE_STEP_SECONDS = 30
+"""How much waiting in a queue each fetch of its wait URL stands for."""
 
 MAX_REQUESTS = 50
 """Most requests one simulated call may make (a guard against redirect loops)."""
@@ -66,6 +73,8 @@ class SimulationResult:
     """The caller left a message."""
     twiml: list[str] = field(default_factory=list)
     """Every TwiML document received, in order."""
+    queued: bool = False
+    """The caller waited in a line's queue."""
 
 
 def _sid(prefix: str) -> str:
@@ -103,8 +112,15 @@ class _Simulation:
         answer_by: str | None,
         leave_message: bool,
         call_sid: str,
+        hold_end: bool = False,
+        worker_comes: Callable[[_Simulation, int], _Target | None] | None = None,
     ) -> None:
         self.client = client
+        # Leave the call going at the end of run(): ``final_status`` ends it later.
+        self.hold_end = hold_end
+        # While the caller waits in a queue: a worker rung by the service, connected to
+        # them (simulate_queue), or None.
+        self.worker_comes = worker_comes
         self.server_url = server_url.rstrip("/")
         self.public_base_url = public_base_url.rstrip("/")
         self.validator = RequestValidator(auth_token)
@@ -221,7 +237,8 @@ class _Simulation:
         document: _Document | None = self.fetch(voice_url, self.call_params("ringing"))
         while document is not None:
             document = self.walk(document)
-        self.final_status()
+        if not self.hold_end:
+            self.final_status()
         return self.result
 
     def walk(self, document: _Document) -> _Document | None:
@@ -244,6 +261,8 @@ class _Simulation:
                     return after
             elif tag == "Record":
                 return self.record(verb, document.url)
+            elif tag == "Enqueue":
+                return self.enqueue(verb, document.url)
             elif tag == "Redirect":
                 return self.fetch(self.resolve(_text(verb), document.url), self.call_params())
             elif tag in ("Hangup", "Reject"):
@@ -251,6 +270,49 @@ class _Simulation:
             else:
                 self.line(f"(the simulator skips <{tag}>)")
         return None
+
+    def enqueue(self, verb: ET.Element, base: str) -> _Document | None:
+        """Wait in the queue: hear the wait URL every 30 s until it says <Leave>, the caller
+        presses star (when they would leave a message), or a worker takes them."""
+        self.result.queued = True
+        self.line(f"caller waits in the queue {_text(verb)}")
+        wait_url = self.resolve(verb.get("waitUrl", ""), base)
+        action = verb.get("action")
+        waited, outcome = 0, "leave"
+        while True:
+            queue = {"QueuePosition": "1", "QueueTime": str(waited), "CurrentQueueSize": "1"}
+            document = self.fetch(wait_url, {**self.call_params(), **queue})
+            if self.hears_wait(document, queue):
+                break
+            taken = self.worker_comes(self, waited) if self.worker_comes else None
+            if taken is not None:
+                self.result.answered_by = taken.number
+                outcome = "bridged"
+                break
+            waited += QUEUE_STEP_SECONDS
+            self.line(f"caller has waited {waited} seconds")
+        if not action:
+            return None
+        params = {**self.call_params(), "QueueResult": outcome, "QueueTime": str(waited)}
+        return self.fetch(self.resolve(action, base), params)
+
+    def hears_wait(self, document: _Document, queue: dict[str, str]) -> bool:
+        """Play one wait URL answer to the caller; True when they leave the queue."""
+        for verb in document.root:
+            if verb.tag == "Leave":
+                self.line("caller leaves the queue")
+                return True
+            if verb.tag == "Say":
+                self.line(f'caller hears: "{_text(verb)}"')
+            if verb.tag == "Gather":
+                for said in verb.iter("Say"):
+                    self.line(f'caller hears: "{_text(said)}"')
+                if self.leave_message and verb.get("action"):
+                    self.line("caller pressed star")
+                    action = self.resolve(verb.get("action", ""), document.url)
+                    after = self.fetch(action, {**self.call_params(), **queue, "Digits": "*"})
+                    return self.hears_wait(after, queue)
+        return False
 
     def dial(self, verb: ET.Element, base: str) -> _Document | None:
         caller_id = verb.get("callerId") or self.from_

@@ -102,7 +102,14 @@ def _ring_or_take_message(
     plan: RingPlan,
     index: int,
     token: str,
+    queue_wait: int | None = None,
 ) -> None:
+    if index < len(plan.steps) and plan.steps[index].kind is StepKind.QUEUE:
+        if queue_wait:
+            enqueue(response, config, line, call_sid, index, token, queue_wait)
+            return
+        # No queue to join (no database, or the line has none): straight on.
+        index += 1
     if index < len(plan.steps):
         ring_step(response, config, line, call_sid, index, plan.steps[index], token)
     else:
@@ -116,10 +123,13 @@ def next_in_plan(
     plan: RingPlan,
     index: int,
     token: str,
+    queue_wait: int | None = None,
 ) -> VoiceResponse:
-    """Ring step ``index`` of the plan, or, past its last step, take a message."""
+    """Ring step ``index`` of the plan, or, past its last step, take a message.
+
+    A queue step is joined with ``queue_wait`` (its longest wait), else passed over."""
     response = VoiceResponse()
-    _ring_or_take_message(response, config, line, call_sid, plan, index, token)
+    _ring_or_take_message(response, config, line, call_sid, plan, index, token, queue_wait)
     return response
 
 
@@ -130,11 +140,12 @@ def first_answer(
     plan: RingPlan,
     token: str,
     index: int = 0,
+    queue_wait: int | None = None,
 ) -> VoiceResponse:
     """The greeting, then step ``index`` of the plan (later than 0 when Twilio retried)."""
     response = VoiceResponse()
     greet(response, config, line)
-    _ring_or_take_message(response, config, line, call_sid, plan, index, token)
+    _ring_or_take_message(response, config, line, call_sid, plan, index, token, queue_wait)
     return response
 
 
@@ -212,4 +223,124 @@ def without_database(
         dial.number(fallback_number)
     else:
         voicemail(response, config)
+    return response
+
+
+# The in-hours queue (issue 12)
+
+QUEUE_ANNOUNCE_SECONDS = 30
+_ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+
+
+def queue_name(line_key: str) -> str:
+    """Twilio's queue for a line: one per line, named after it."""
+    return f"dutyline-{line_key}"
+
+
+def enqueue(
+    response: VoiceResponse,
+    config: TelephonyConfig,
+    line: RoutingLine,
+    call_sid: str,
+    index: int,
+    token: str,
+    max_wait: int,
+) -> None:
+    """Hold the caller in the line's queue; the wait URL says where they are, and takes
+    them out (``<Leave>``) after ``max_wait`` seconds or when they press star."""
+    _say(response, config, "All our social workers are on other calls. Please stay on the line.")
+    response.enqueue(
+        queue_name(line.key),
+        action=_url(
+            config, "/twilio/queue-result", call=call_sid, step=index, wait=max_wait, plan=token
+        ),
+        method="POST",
+        wait_url=_url(config, "/twilio/queue-wait", call=call_sid, step=index, wait=max_wait),
+        wait_url_method="POST",
+    )
+
+
+def _place(position: int) -> str:
+    if 1 <= position <= len(_ORDINALS):
+        return f"You are {_ORDINALS[position - 1]} in the queue."
+    return f"You are number {position} in the queue."
+
+
+def queue_wait(
+    config: TelephonyConfig,
+    position: int | None,
+    waited: int,
+    max_wait: int,
+    key_query: dict[str, str],
+) -> VoiceResponse:
+    """What a waiting caller hears, about every 30 seconds: their place, now and then the
+    999 advice, and how to leave a message instead. Twilio asks again when it ends."""
+    response = VoiceResponse()
+    if waited >= max_wait:
+        response.leave()
+        return response
+    words = [_place(position)] if position else []
+    if (waited // QUEUE_ANNOUNCE_SECONDS) % 3 == 0:
+        words.append("If a child is in immediate danger, hang up and dial 9 9 9 now.")
+    words.append(
+        "To leave your number and a message for a social worker to call you back, press star."
+    )
+    gather = response.gather(
+        num_digits=1,
+        finish_on_key="",
+        timeout=max(1, min(QUEUE_ANNOUNCE_SECONDS - 10, max_wait - waited)),
+        action=_url(config, "/twilio/queue-key", **key_query),
+        method="POST",
+    )
+    gather.say(" ".join(words), voice=config.voice, language=config.language)
+    return response
+
+
+def leave_queue() -> VoiceResponse:
+    response = VoiceResponse()
+    response.leave()
+    return response
+
+
+def keep_waiting() -> VoiceResponse:
+    """Any other key: nothing to do; Twilio goes back to the wait URL."""
+    return VoiceResponse()
+
+
+def offer_whisper(
+    config: TelephonyConfig, line_name: str, line_key: str, offer_id: int, before: str = ""
+) -> VoiceResponse:
+    """The whisper for a worker rung for a waiting caller: press 1 to accept."""
+    response = VoiceResponse()
+    gather = response.gather(
+        num_digits=1,
+        timeout=config.accept_seconds,
+        action=_url(config, "/twilio/queue-accept", offer=offer_id, line=line_key),
+        method="POST",
+    )
+    text = f"{before} {line_name} call, from the queue. Press 1 to accept.".strip()
+    gather.say(text, voice=config.voice, language=config.language)
+    response.hangup()  # no key: never left in a personal voicemail
+    return response
+
+
+def dial_queue(config: TelephonyConfig, line_key: str, offer_id: int) -> VoiceResponse:
+    """The worker accepted: connect them to the caller at the head of the line's queue."""
+    response = VoiceResponse()
+    _say(response, config, "Connecting you now.")
+    dial = response.dial(
+        action=_url(config, "/twilio/queue-offer-dialled", offer=offer_id), method="POST"
+    )
+    dial.queue(
+        queue_name(line_key),
+        url=_url(config, "/twilio/queue-connected", offer=offer_id),
+        method="POST",
+    )
+    return response
+
+
+def queue_connected(config: TelephonyConfig) -> VoiceResponse:
+    """Said to the caller as they leave the queue for a worker."""
+    response = VoiceResponse()
+    _say(response, config, "Connecting you to a social worker now.")
     return response

@@ -25,8 +25,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
-from telephony import calls, metrics, offline, plan_token, twiml
-from telephony.calls import DialOutcome, IncomingCall, UnknownCall
+from telephony import calls, metrics, offline, plan_token, queue, twiml
+from telephony.calls import DialOutcome, IncomingCall, UnknownCall, line_named
 from telephony.context import TelephonyContext, get_telephony
 from telephony.guard import DatabaseUnavailable
 from telephony.plan_token import CarriedPlan
@@ -362,3 +362,179 @@ async def recording(twilio: Signed) -> Response:
     if twilio.get("RecordingStatus") not in ("", "completed"):
         return Response(status_code=204)
     return await _store_recording(twilio, "recording")
+
+
+# The in-hours queue (issue 12). Without the database the queue is passed over: a caller
+# goes on down the carried plan, a worker already rung is still connected.
+
+
+async def _queue_work(
+    what: str,
+    endpoint: str,
+    twilio: TwilioRequest,
+    work: Callable[[], VoiceResponse],
+    otherwise: Callable[[], VoiceResponse],
+) -> Response:
+    try:
+        return _twiml(await twilio.context.guard.run(endpoint, work))
+    except Exception as exc:
+        _said_why(what, twilio, exc)
+    try:
+        return _twiml(otherwise())
+    except Exception as exc:  # the last resort must still answer
+        log.exception("%s without the database failed (%s)", what, type(exc).__name__)
+        return _twiml(offline.without_anything(twilio.context, twilio.get("To"), greeting=False))
+
+
+def _caller_in_queue(twilio: TwilioRequest) -> tuple[str, int, int | None] | None:
+    call_sid, step = twilio.query.get("call", ""), twilio.number("step")
+    if not call_sid or step is None:
+        return None
+    return call_sid, step, twilio.number("wait")
+
+
+@router.post("/queue-wait", summary="A caller waiting in a line's queue: what they hear now")
+async def queue_wait(twilio: Signed) -> Response:
+    found = _caller_in_queue(twilio)
+    if found is None or found[2] is None:
+        return _twiml(twiml.leave_queue())
+    call_sid, step, max_wait = found[0], found[1], found[2]
+    twilio.context.offers_due.set()  # while anyone waits, look for a free worker often
+    waited = twilio.number("QueueTime") or 0
+    position = twilio.number("QueuePosition")
+    query = {"call": call_sid, "step": str(step), "wait": str(max_wait)}
+    return _twiml(twiml.queue_wait(twilio.context.config, position, waited, max_wait, query))
+
+
+@router.post("/queue-key", summary="A waiting caller pressed a key (star: a callback instead)")
+async def queue_key(twilio: Signed) -> Response:
+    found = _caller_in_queue(twilio)
+    if found is None:
+        return _twiml(twiml.leave_queue())
+    if twilio.get("Digits") != "*":
+        return _twiml(twiml.keep_waiting())
+    call_sid, context = found[0], twilio.context
+    try:
+        await context.guard.run("queue-key", lambda: queue.chose_callback(context, call_sid))
+    except Exception as exc:  # the leave is then read from how long they waited
+        _said_why("queue key", twilio, exc)
+    return _twiml(twiml.leave_queue())
+
+
+@router.post("/queue-result", summary="A caller left a line's queue (the Enqueue action)")
+async def queue_result(twilio: Signed) -> Response:
+    found = _caller_in_queue(twilio)
+    if found is None:
+        return _twiml(offline.without_anything(twilio.context, twilio.get("To"), greeting=False))
+    call_sid, step, max_wait = found
+    context, now = twilio.context, _arrived(twilio)
+    result, waited = twilio.get("QueueResult"), twilio.number("QueueTime")
+    carried = twilio.carried_plan(call_sid)
+    return await _queue_work(
+        "queue result",
+        "queue-result",
+        twilio,
+        lambda: queue.queue_result(context, call_sid, step, result, waited, carried, now),
+        lambda: queue.without_database(context, call_sid, step, result, waited, max_wait, carried),
+    )
+
+
+def _offer(twilio: TwilioRequest) -> tuple[int, str] | None:
+    offer_id = twilio.number("offer")
+    return (offer_id, twilio.query.get("line", "")[:32]) if offer_id else None
+
+
+@router.post("/queue-offer", summary="A worker rung for a waiting caller answered")
+async def queue_offer(twilio: Signed) -> Response:
+    found = _offer(twilio)
+    context, now = twilio.context, _arrived(twilio)
+    if found is None:
+        return _twiml(twiml.decline_leg(context.config, "This call is no longer available."))
+    offer_id, line_key = found
+
+    def whisper_anyway() -> VoiceResponse:
+        name = line_named(context.snapshots.latest(), line_key).name
+        return twiml.offer_whisper(context.config, name, line_key, offer_id)
+
+    return await _queue_work(
+        "queue offer",
+        "queue-offer",
+        twilio,
+        lambda: queue.offer_answered(context, offer_id, now),
+        whisper_anyway,
+    )
+
+
+@router.post("/queue-accept", summary="A worker rung for a waiting caller pressed a key")
+async def queue_accept(twilio: Signed) -> Response:
+    found = _offer(twilio)
+    context, now, digits = twilio.context, _arrived(twilio), twilio.get("Digits")
+    if found is None:
+        return _twiml(twiml.decline_leg(context.config, "This call is no longer available."))
+    offer_id, line_key = found
+
+    def connect_anyway() -> VoiceResponse:
+        # The caller reaching a person comes first; the record learns of it as it can.
+        if digits != "1" or not line_key:
+            return twiml.decline_leg(context.config, "Call not accepted. Goodbye.")
+        return twiml.dial_queue(context.config, line_key, offer_id)
+
+    return await _queue_work(
+        "queue accept",
+        "queue-accept",
+        twilio,
+        lambda: queue.offer_accept(context, offer_id, digits, now),
+        connect_anyway,
+    )
+
+
+@router.post("/queue-connected", summary="The head of a queue is being connected to a worker")
+async def queue_connected(twilio: Signed) -> Response:
+    found, context, now = _offer(twilio), twilio.context, _arrived(twilio)
+    caller_sid = twilio.get("CallSid")
+
+    def work() -> VoiceResponse:
+        if found is not None and caller_sid:
+            queue.connected(context, caller_sid, found[0], now)
+        return twiml.queue_connected(context.config)
+
+    return await _queue_work(
+        "queue connected",
+        "queue-connected",
+        twilio,
+        work,
+        lambda: twiml.queue_connected(context.config),
+    )
+
+
+@router.post("/queue-offer-dialled", summary="A worker's connection to the queue ended")
+async def queue_offer_dialled(twilio: Signed) -> Response:
+    found, context, now = _offer(twilio), twilio.context, _arrived(twilio)
+    outcome = _dial_outcome(twilio)
+    bridged = outcome.bridged == "true" or (
+        outcome.bridged != "false" and outcome.status in ("completed", "answered")
+    )
+    if found is None or bridged:
+        return _twiml(twiml.hang_up())
+    return await _queue_work(
+        "queue offer dialled",
+        "queue-offer-dialled",
+        twilio,
+        lambda: queue.offer_dialled(context, found[0], bridged, now),
+        lambda: twiml.decline_leg(context.config, "The caller has hung up. Goodbye."),
+    )
+
+
+@router.post("/queue-offer-status", summary="Status of a call to a worker for a waiting caller")
+async def queue_offer_status(twilio: Signed) -> Response:
+    found, context, now = _offer(twilio), twilio.context, _arrived(twilio)
+    status = twilio.get("CallStatus")
+    if found is None or status not in calls.STATUS_RANK:
+        return Response(status_code=204)
+    try:
+        await context.guard.run(
+            "queue-offer-status", lambda: queue.offer_ended(context, found[0], status, now)
+        )
+    except Exception as exc:  # the offer expires by itself (models.queue.OFFER_EXPIRY)
+        _said_why("queue offer status", twilio, exc)
+    return Response(status_code=204)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, BackgroundTasks, Depends, Request
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -90,6 +90,8 @@ def update_my_availability(
     principal: Annotated[Principal, Depends(require(StaffRole.WORKER))],
     session: SessionDep,
     now: NowDep,
+    request: Request,
+    after: BackgroundTasks,
 ) -> MeRead:
     """Say I am available for calls, or offline, on all my lines or some of them."""
     worker = session.get(Worker, principal.worker_id) if principal.worker_id else None
@@ -103,6 +105,9 @@ def update_my_availability(
             raise Invalid("lines", f"not lines you answer: {', '.join(unknown)}")
         line_ids = [mine[key] for key in body.lines]
     set_line_availability(session, worker, body.availability == "available", line_ids)
+    if body.availability == "available":
+        # Once committed: a caller waiting in a queue may be theirs (issue 12).
+        after.add_task(request.app.state.telephony.offers_due.set)
     session.flush()
     session.expire(worker)
     return me_read(session, principal, now)

@@ -22,7 +22,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.api.deps import NowDep, SessionDep
 from app.auth import Principal, StaffRole, require
 from app.measures import annex_a, service, wallboard
-from app.measures.schemas import DayFigures, LineFilter, Load, MeasuresRead, PeriodFilter, Wallboard
+from app.measures.schemas import (
+    DayFigures,
+    LineFilter,
+    Load,
+    MeasuresRead,
+    PeriodFilter,
+    QueueNow,
+    Wallboard,
+)
 from app.measures.words import OUTCOME_NAMES
 from app.params import Day
 
@@ -127,6 +135,13 @@ def read_wallboard(request: Request, _: DutyRoom, session: SessionDep, now: NowD
     wait; callbacks waiting and the oldest; today's offered, answered, abandoned and
     service level. No caller's number, no child's name."""
     return wallboard.now(session, service.thresholds_of(request.app.state.settings), now)
+
+
+@router.get("/queue", response_model=QueueNow)
+def read_queue(_: DutyRoom, session: SessionDep, now: NowDep) -> QueueNow:
+    """Callers waiting in each line's in-hours queue, and the longest wait. No caller's
+    number: for the desk's "Callers waiting" panel."""
+    return wallboard.queue_now(session, now)
 
 
 def _wallboard_poller(factory: sessionmaker[Session], request: Request) -> Callable[[], str]:

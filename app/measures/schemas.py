@@ -154,11 +154,28 @@ class LineNow(BaseModel):
     answered_today: int
     abandoned_today: int
     service_level_today: float | None
+    # The in-hours queue (issue 12): callers waiting for the next free duty worker.
+    queued: int = 0
+    longest_queued_seconds: float | None = None
 
 
 class Wallboard(BaseModel):
     at: datetime
     lines: list[LineNow]
+
+
+class LineQueueRead(BaseModel):
+    """Callers waiting in one line's queue: how many, and the longest wait. No caller."""
+
+    key: str
+    name: str
+    waiting: int
+    longest_wait_seconds: float | None
+
+
+class QueueNow(BaseModel):
+    at: datetime
+    lines: list[LineQueueRead]
 
 
 MeasuresRead.model_rebuild()

@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.measures import queries, service
-from app.measures.schemas import LineNow, Wallboard
+from app.measures.schemas import LineNow, LineQueueRead, QueueNow, Wallboard
 from models import CallbackTask, ConversationRecord, Line, RecordStatus, Worker, worker_lines
+from models.queue import waiting_by_line
 
 # A call whose end Twilio never reported is not "ringing" for ever on the board.
 STALE_RINGING = timedelta(hours=4)
@@ -66,6 +67,7 @@ def now(session: Session, thresholds: queries.Thresholds, at: datetime) -> Wallb
     scope = queries.Scope(service.day_start(today), service.day_start(today + timedelta(days=1)))
     calls = queries.call_figures(session, scope, thresholds, "line")
     people = _people(session)
+    queued = {line.line_id: line for line in waiting_by_line(session)}
     lines = []
     for line in session.scalars(select(Line).order_by(Line.id)):
         states = people.get(line.id, {"available": [], "busy": [], "offline": []})
@@ -87,6 +89,26 @@ def now(session: Session, thresholds: queries.Thresholds, at: datetime) -> Wallb
                 answered_today=answered,
                 abandoned_today=int(figures.get("abandoned", 0)),
                 service_level_today=round(within / answered, 4) if answered else None,
+                queued=queued[line.id].waiting if line.id in queued else 0,
+                longest_queued_seconds=queries.age_seconds(
+                    queued[line.id].oldest_queued_at if line.id in queued else None, at
+                ),
             )
         )
     return Wallboard(at=at, lines=lines)
+
+
+def queue_now(session: Session, at: datetime) -> QueueNow:
+    """Per line, the callers waiting in its queue and the longest wait (issue 12)."""
+    return QueueNow(
+        at=at,
+        lines=[
+            LineQueueRead(
+                key=line.key,
+                name=line.name,
+                waiting=line.waiting,
+                longest_wait_seconds=queries.age_seconds(line.oldest_queued_at, at),
+            )
+            for line in waiting_by_line(session)
+        ],
+    )

@@ -21,6 +21,7 @@ from app.records.schemas import (
     LineRef,
     PreviousContactRead,
     PreviousContacts,
+    QueueFacts,
     RecordContent,
     RecordFlags,
     RecordRead,
@@ -29,6 +30,7 @@ from app.records.schemas import (
 )
 from app.records.service import is_locked
 from models import ConversationRecord, Line, RecordStatus, Worker
+from models.queue import entry_of_record
 from models.records import (
     PreviousContact,
     RecordAddendum,
@@ -78,6 +80,21 @@ def _route(plan: dict[str, Any]) -> list[dict[str, Any]]:
         }
         for step in plan.get("steps", [])
     ]
+
+
+def _queue_facts(session: Session, record: ConversationRecord) -> QueueFacts | None:
+    entry = entry_of_record(session, record.id)
+    if entry is None:
+        return None
+    left = entry.left_at
+    return QueueFacts(
+        queued_at=entry.queued_at,
+        position_on_arrival=entry.position_on_arrival,
+        left_at=left,
+        waited_seconds=int((left - entry.queued_at).total_seconds()) if left else None,
+        callback_chosen=entry.callback_chosen,
+        result=entry.result,
+    )
 
 
 def read_record(session: Session, record: ConversationRecord) -> RecordRead:
@@ -131,6 +148,7 @@ def read_record(session: Session, record: ConversationRecord) -> RecordRead:
             answered_at=record.answered_at,
             ended_at=record.ended_at,
             duration_seconds=record.duration_seconds,
+            queue=_queue_facts(session, record),
         ),
         assigned_worker=_worker_ref(assigned),
         completed_at=record.completed_at,

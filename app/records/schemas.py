@@ -451,6 +451,19 @@ class LegRead(BaseModel):
     offered_at: datetime
 
 
+class QueueFacts(BaseModel):
+    """The call's time in its line's queue (issue 12), if it waited there."""
+
+    queued_at: datetime
+    position_on_arrival: int = Field(description="1: nobody was waiting ahead of them.")
+    left_at: datetime | None
+    waited_seconds: int | None = Field(description="From joining to leaving; None while waiting.")
+    callback_chosen: bool = Field(description="The caller pressed star to be called back.")
+    result: str | None = Field(
+        description="bridged, callback, max_wait, hangup or other; None while waiting."
+    )
+
+
 class CallFacts(BaseModel):
     """What the service recorded about the call. Read-only."""
 
@@ -471,6 +484,7 @@ class CallFacts(BaseModel):
     answered_at: datetime | None
     ended_at: datetime | None
     duration_seconds: int | None
+    queue: QueueFacts | None = None
 
     @computed_field(description="The caller's number in UK national format, or Withheld.")  # type: ignore[prop-decorator]
     @property

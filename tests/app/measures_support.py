@@ -7,6 +7,7 @@ import copy
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select
 
@@ -26,6 +27,7 @@ class Call:
     sid: str = field(default_factory=new_call_sid)
     dialled: twiml_reader.Dialled | None = None
     message_action: str | None = None
+    queued: twiml_reader.Enqueued | None = None
 
     def at(self, seconds: float) -> None:
         self.clock.now = self.started + timedelta(seconds=seconds)
@@ -33,6 +35,7 @@ class Call:
     def _ring(self, response: Any) -> None:
         root = twiml_reader.parse(response)
         self.dialled = twiml_reader.dial(root)
+        self.queued = twiml_reader.enqueued(root)
         record = root.find("Record")
         self.message_action = record.get("action") if record is not None else None
         for url in self.dialled.status_callbacks if self.dialled else []:
@@ -45,9 +48,16 @@ class Call:
         return self
 
     def ring_out(self, seconds: float) -> None:
-        """Nobody took the step ringing now: the next one rings (or the message)."""
-        assert self.dialled is not None
+        """Nobody took the step ringing now: the next one rings (or the message).
+
+        In a line's queue (issue 12): the longest wait ran out."""
         self.at(seconds)
+        if self.queued is not None:
+            wait = parse_qs(urlsplit(self.queued.wait_url).query)["wait"][0]
+            left = {"CallSid": self.sid, "QueueResult": "leave", "QueueTime": wait}
+            self._ring(self.api.twilio.post_url(self.queued.action, left))
+            return
+        assert self.dialled is not None
         for url in self.dialled.status_callbacks:
             if url:
                 self.api.twilio.post_url(

@@ -43,7 +43,9 @@ def test_a_signed_webhook_is_counted_and_timed_by_its_route(database_url: str) -
         assert before.status_code == 200
         assert before.headers["content-type"].startswith("text/plain")
         response = Twilio(client).incoming(new_call_sid())
-        assert response.status_code == 200 and "<Dial" in response.text
+        # In hours with nobody free the caller joins the queue (issue 12), else a Dial.
+        assert response.status_code == 200
+        assert "<Dial" in response.text or "<Enqueue" in response.text
         after = client.get("/metrics").text
     counted = "dutyline_http_requests_total"
     assert sample(after, counted, VOICE) == sample(before.text, counted, VOICE) + 1

@@ -105,6 +105,7 @@ EXPECTED: dict[str, frozenset[StaffRole] | str] = {
     "GET /api/measures.csv": frozenset({M}),
     "GET /api/measures/load": frozenset({M, C}),
     "GET /api/wallboard": frozenset({M, C, W}),
+    "GET /api/queue": frozenset({M, C, W}),
     "GET /api/wallboard/stream": frozenset({M, C, W}),
     "GET /api/annex-a/list-1.csv": frozenset({M}),
     "GET /api/annex-a/list-1.xlsx": frozenset({M}),

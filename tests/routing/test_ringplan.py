@@ -233,3 +233,25 @@ def broken(**changes: Any) -> dict[str, Any]:
 def test_from_json_rejects_malformed(data: Any) -> None:
     with pytest.raises(ValueError):
         RingPlan.from_json(data)
+
+
+@pytest.mark.parametrize(
+    ("period", "duty", "chain", "expected"),
+    [
+        # In hours the queue follows the duty workers, or comes first when none is free.
+        (Period.IN_HOURS, DUTY, (), ["duty", "queue", "fallback"]),
+        (Period.IN_HOURS, (), (), ["queue", "fallback"]),
+        (Period.IN_HOURS, DUTY, CHAIN, ["duty", "queue", "primary", "backup", "fallback"]),
+        # Out of hours there is no duty team to wait for.
+        (Period.OUT_OF_HOURS, (), CHAIN, ["primary", "backup", "fallback"]),
+    ],
+)
+def test_queue_in_hours_only(
+    period: Period,
+    duty: tuple[Target, ...],
+    chain: tuple[OnCallEntry, ...],
+    expected: list[str],
+) -> None:
+    plan = build_ring_plan(period, "professional", duty, chain, FALLBACK, queue=True)
+    assert [s.kind.value for s in plan.steps] == expected
+    assert RingPlan.from_json(json.loads(json.dumps(plan.to_json()))) == plan

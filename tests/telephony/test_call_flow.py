@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
+from xml.etree import ElementTree as ET
 
+import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -51,6 +53,15 @@ def no_answer(
 ) -> twiml_reader.Dialled | None:
     response = twilio.post_url(dialled.action, {"CallSid": call_sid, "DialCallStatus": "no-answer"})
     return twiml_reader.dial(twiml_reader.parse(response))
+
+
+def wait_out_queue(twilio: Twilio, response: httpx.Response, call_sid: str) -> ET.Element:
+    """In hours the caller waits in the line's queue; here the longest wait runs out."""
+    queued = twiml_reader.enqueued(twiml_reader.parse(response))
+    assert queued is not None, response.text
+    wait = parse_qs(urlsplit(queued.wait_url).query)["wait"][0]
+    left = {"CallSid": call_sid, "QueueResult": "leave", "QueueTime": wait}
+    return twiml_reader.parse(twilio.post_url(queued.action, left))
 
 
 def press(twilio: Twilio, dialled: twiml_reader.Dialled, index: int, digits: str) -> str:
@@ -113,7 +124,8 @@ def test_in_hours_nobody_available_goes_to_the_on_call_chain(
     add_worker(session_factory, "Off Duty", DUTY_A, available=False)
     on_call_rota(session_factory, DAY)
     call_sid = new_call_sid()
-    first = twiml_reader.dial(twiml_reader.parse(twilio.incoming(call_sid)))
+    # The caller waits in the line's queue first (issue 12), then the on-call chain.
+    first = twiml_reader.dial(wait_out_queue(twilio, twilio.incoming(call_sid), call_sid))
     assert first is not None and first.numbers == [PRIMARY]
     assert stored_record(session_factory, call_sid).period == "in_hours"
 
@@ -129,7 +141,8 @@ def test_in_hours_duty_workers_are_rung_together_then_on_call(
     call_sid = new_call_sid()
     first = twiml_reader.dial(twiml_reader.parse(twilio.incoming(call_sid)))
     assert first is not None and first.numbers == [DUTY_B, DUTY_A]  # longest waiting first
-    second = no_answer(twilio, first, call_sid)
+    response = twilio.post_url(first.action, {"CallSid": call_sid, "DialCallStatus": "no-answer"})
+    second = twiml_reader.dial(wait_out_queue(twilio, response, call_sid))
     assert second is not None and second.numbers == [PRIMARY]
 
 

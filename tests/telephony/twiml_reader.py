@@ -49,3 +49,21 @@ def dial(root: ET.Element) -> Dialled | None:
 
 def records_message(root: ET.Element) -> bool:
     return root.find("Record") is not None
+
+
+@dataclass(frozen=True)
+class Enqueued:
+    queue: str
+    action: str
+    wait_url: str
+
+
+def enqueued(root: ET.Element) -> Enqueued | None:
+    element = root.find("Enqueue")
+    if element is None:
+        return None
+    return Enqueued(
+        queue=(element.text or "").strip(),
+        action=element.get("action", ""),
+        wait_url=element.get("waitUrl", ""),
+    )

@@ -518,9 +518,24 @@ function renderFacts() {
     fact("Answered", call.answered_at ? formatDateTime(call.answered_at) : "Not answered"),
     fact("Ended", call.ended_at ? formatDateTime(call.ended_at) : "Still going"),
     fact("Length", duration),
+    call.queue ? fact("Queue", queueWords(call.queue)) : null,
     fact("Who was rung", legs),
     fact("Accepted by", call.accepted_worker ? call.accepted_worker.name : "Nobody"),
   ].filter(Boolean));
+}
+
+// The call's time in its line's queue (issue 12), in words.
+function queueWords(queue) {
+  const place = queue.position_on_arrival === 1 ? "nobody ahead" : `place ${queue.position_on_arrival} on arrival`;
+  if (queue.waited_seconds === null) return `Waiting since ${formatDateTime(queue.queued_at)} (${place})`;
+  const waited = `${Math.floor(queue.waited_seconds / 60)} min ${queue.waited_seconds % 60} s`;
+  const how = {
+    bridged: "then connected to a social worker",
+    callback: "then chose a callback instead of waiting",
+    max_wait: "the longest wait: then went on to the next step",
+    hangup: "then hung up",
+  }[queue.result] || "then left the queue";
+  return `Waited ${waited} (${place}), ${how}`;
 }
 
 function renderAddenda() {

@@ -56,6 +56,8 @@ function renderLine(line) {
       { class: "wallboard__figures" },
       figure("Calls ringing now", line.ringing, "ringing", line.ringing > 0),
       figure("Longest wait now", line.ringing ? duration(line.longest_wait_seconds) : "None", "longest-wait"),
+      figure("Waiting in the queue", line.queued, "queued", line.queued > 0),
+      figure("Longest in the queue", line.queued ? duration(line.longest_queued_seconds) : "None", "longest-queued"),
       figure("Callbacks waiting", line.callbacks_waiting, "callbacks", line.callbacks_waiting > 0),
       figure("Oldest callback", duration(line.oldest_callback_seconds), "oldest-callback"),
       figure("Calls today", line.offered_today, "offered"),
