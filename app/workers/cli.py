@@ -121,7 +121,7 @@ def add_commands(commands: Any) -> None:
     )
     add = workers.add_parser("add", help="add a worker (offline until made available)")
     add.add_argument("--name", required=True)
-    add.add_argument("--phone", required=True, help="UK number, or international with +")
+    add.add_argument("--phone", required=True, help="a UK mobile or landline, e.g. 07700 900123")
     add.add_argument(
         "--lines",
         required=True,
