@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from app.formats import national
-from app.lines.service import GREETING_MAX
+from app.lines.service import GREETING_MAX, QUEUE_WAIT_MAX_MINUTES, queue_wait_words
 from models.tables import Line
 
 # Generous bounds: the service checks the real rules and says what is wrong in words.
@@ -31,6 +31,12 @@ class LineUpdate(BaseModel):
     fallback_number: str | None = Field(
         None, max_length=_PHONE_TEXT, description="Empty: the service's fallback number."
     )
+    queue_max_wait_minutes: str | None = Field(
+        None,
+        max_length=_TIME_TEXT,
+        description="In hours, how long a caller may wait in the line's queue before going on "
+        f"to on call, in whole minutes from 0 (no queue) to {QUEUE_WAIT_MAX_MINUTES}.",
+    )
 
 
 class LineRead(BaseModel):
@@ -51,6 +57,8 @@ class LineRead(BaseModel):
     service_fallback_number_words: str | None = Field(
         description="The service's fallback number, used when the line has none."
     )
+    queue_max_wait_minutes: int
+    queue_max_wait_words: str = Field(description="Like '5 minutes' or 'no queue'.")
 
 
 def line_read(line: Line, service_name: str, service_fallback: str | None) -> LineRead:
@@ -70,4 +78,6 @@ def line_read(line: Line, service_name: str, service_fallback: str | None) -> Li
         fallback_number=line.fallback_number,
         fallback_number_words=national(line.fallback_number) if line.fallback_number else None,
         service_fallback_number_words=national(service_fallback) if service_fallback else None,
+        queue_max_wait_minutes=line.queue_max_wait_seconds // 60,
+        queue_max_wait_words=queue_wait_words(line.queue_max_wait_seconds),
     )

@@ -1,4 +1,4 @@
-"""Changing a line: its name, number, greeting, hours and fallback number; audited.
+"""Changing a line: its name, number, greeting, hours, queue and fallback number; audited.
 
 One write path for the API (and anything after it). Every value is checked before any is
 written, and all the problems are named at once. The change moves the routing version
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime, time
 from typing import Any
 
@@ -26,6 +26,8 @@ from models.tables import Line
 NAME_MAX = 80
 # Twilio's <Say> speaks it before the 999 sentence: a sentence or two, not a speech.
 GREETING_MAX = 300
+# A caller held longer than this in the in-hours queue goes on to on call: 0 is no queue.
+QUEUE_WAIT_MAX_MINUTES = 30
 _HH_MM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 HOURS = (("weekday_open", "weekday_close"), ("weekend_open", "weekend_close"))
 _HOUR_WORDS = {
@@ -61,6 +63,7 @@ class LineChanges:
     weekend_close: str | None = None
     bank_holidays_as_weekend: bool | None = None
     fallback_number: str | None = None
+    queue_max_wait_minutes: str | None = None
 
 
 def line_snapshot(line: Line) -> dict[str, Any]:
@@ -73,6 +76,7 @@ def line_snapshot(line: Line) -> dict[str, Any]:
         "weekend_hours": f"{line.weekend_open:%H:%M}-{line.weekend_close:%H:%M}",
         "bank_holidays_as_weekend": line.bank_holidays_as_weekend,
         "fallback_number": national(line.fallback_number) if line.fallback_number else "",
+        "queue_max_wait": queue_wait_words(line.queue_max_wait_seconds),
     }
 
 
@@ -113,6 +117,23 @@ def _greeting(raw: str) -> str | None:
     return greeting or None
 
 
+def queue_wait_words(seconds: int) -> str:
+    if seconds <= 0:
+        return "no queue"
+    minutes = seconds // 60
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+def _queue_wait_seconds(raw: str) -> int:
+    text = raw.strip()
+    if not text.isdigit() or int(text) > QUEUE_WAIT_MAX_MINUTES:
+        raise Invalid(
+            "queue_max_wait_minutes",
+            f"enter the longest wait as whole minutes from 0 to {QUEUE_WAIT_MAX_MINUTES}, like 5",
+        )
+    return int(text) * 60
+
+
 def _checked(session: Session, line: Line, wanted: LineChanges) -> dict[str, Any]:
     """The new values by column, or InvalidFields naming every problem."""
     problems = _Problems()
@@ -134,6 +155,11 @@ def _checked(session: Session, line: Line, wanted: LineChanges) -> dict[str, Any
         )
     if wanted.bank_holidays_as_weekend is not None:
         new["bank_holidays_as_weekend"] = wanted.bank_holidays_as_weekend
+    if wanted.queue_max_wait_minutes is not None:
+        raw_wait = wanted.queue_max_wait_minutes
+        new["queue_max_wait_seconds"] = problems.check(
+            "queue_max_wait_minutes", lambda: _queue_wait_seconds(raw_wait)
+        )
     for field in _HOUR_WORDS:
         raw_time = getattr(wanted, field)
         if raw_time is not None:
@@ -177,9 +203,8 @@ def update_line(
     line = get_line(session, line_id)
     new = _checked(session, line, wanted)
     before = line_snapshot(line)
-    for field in fields(LineChanges):
-        if field.name in new:
-            setattr(line, field.name, new[field.name])
+    for column, value in new.items():
+        setattr(line, column, value)
     session.flush()
     changes = changes_between(before, line_snapshot(line))
     if changes:

@@ -305,3 +305,29 @@ def test_every_change_to_a_worker_or_a_line_moves_the_routing_version(api: ApiCl
         before = version()
         assert api.patch(url, json=body).status_code == 200
         assert version() > before, body
+
+
+def test_a_lines_longest_wait_in_the_queue_is_set_in_minutes(api: ApiClient) -> None:
+    api.sign_in_as("admin")
+    professional = line_id(api, "professional")
+    assert api.get(f"/api/lines/{professional}").json()["queue_max_wait_words"] == "5 minutes"
+    for wait in ("-1", "31", "five", "2.5"):
+        refused = api.patch(f"/api/lines/{professional}", json={"queue_max_wait_minutes": wait})
+        assert refused.status_code == 422, wait
+        [detail] = refused.json()["detail"]
+        assert detail["loc"][-1] == "queue_max_wait_minutes"
+        assert "whole minutes from 0 to 30" in detail["msg"]
+    changed = api.patch(f"/api/lines/{professional}", json={"queue_max_wait_minutes": " 8 "})
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["queue_max_wait_minutes"], changed.json()["queue_max_wait_words"]) == (
+        8,
+        "8 minutes",
+    )
+    none = api.patch(f"/api/lines/{professional}", json={"queue_max_wait_minutes": "0"}).json()
+    assert none["queue_max_wait_words"] == "no queue"
+    with api.session() as session:
+        line = session.get(Line, professional)
+        assert line is not None and line.queue_max_wait_seconds == 0
+    [eight, zero] = audit_events(api, "line")
+    assert eight.changes == {"queue_max_wait": {"old": "5 minutes", "new": "8 minutes"}}
+    assert zero.changes == {"queue_max_wait": {"old": "8 minutes", "new": "no queue"}}

@@ -1,4 +1,4 @@
-// Change a line: name, number, greeting, hours, bank holidays and fallback number. The API
+// Change a line: name, number, greeting, hours, bank holidays, queue and fallback number. The API
 // checks every value and stores none unless all are right; its problems are shown by field.
 import { api } from "/static/js/api.js";
 import { clearProblems, problemsFrom, showProblems, showSuccess } from "/static/js/govuk_problems.js";
@@ -6,13 +6,13 @@ import { loaded, phoneWords } from "/static/js/workers_common.js";
 
 const lineId = document.getElementById("line").dataset.lineId;
 const form = document.getElementById("line-form");
-const TEXT_FIELDS = ["name", "number", "greeting", "weekday_open", "weekday_close", "weekend_open", "weekend_close", "fallback_number"];
+const TEXT_FIELDS = ["name", "number", "greeting", "weekday_open", "weekday_close", "weekend_open", "weekend_close", "fallback_number", "queue_max_wait_minutes"];
 const field = (id) => document.getElementById(id);
 
 function show(line) {
   field("line-heading").textContent = line.name;
   document.title = document.title.replace(/^[^–]*/, `${line.name} `);
-  for (const name of TEXT_FIELDS) field(name).value = line[name] || "";
+  for (const name of TEXT_FIELDS) field(name).value = line[name] ?? "";
   field("number").value = line.number_words;
   field("fallback_number").value = line.fallback_number_words || "";
   field("bank_holidays_as_weekend").checked = line.bank_holidays_as_weekend;

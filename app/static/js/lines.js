@@ -21,6 +21,7 @@ function card(line) {
       row("Monday to Friday", `${line.weekday_open} to ${line.weekday_close}`),
       row("Saturday and Sunday", `${line.weekend_open} to ${line.weekend_close}`),
       row("Bank holidays", line.bank_holidays_as_weekend ? "Weekend hours" : "Weekday hours"),
+      row("Longest wait in the queue", line.queue_max_wait_minutes ? line.queue_max_wait_words : "No queue: callers go on to on call"),
       row("Fallback number", line.fallback_number_words
         || (line.service_fallback_number_words ? `The service's: ${line.service_fallback_number_words}` : "None: callers may leave a message")))));
 }
