@@ -29,7 +29,7 @@ from app.records.schemas import (
     WorkerRef,
 )
 from app.records.service import is_locked
-from models import ConversationRecord, Line, RecordStatus, Worker
+from models import ConversationRecord, Line, RecordStatus, User, Worker
 from models.queue import entry_of_record
 from models.records import (
     PreviousContact,
@@ -153,6 +153,11 @@ def read_record(session: Session, record: ConversationRecord) -> RecordRead:
         assigned_worker=_worker_ref(assigned),
         completed_at=record.completed_at,
         completed_by_user_id=record.completed_by_user_id,
+        completed_by_name=(
+            session.scalar(select(User.display_name).where(User.id == record.completed_by_user_id))
+            if record.completed_by_user_id
+            else None
+        ),
         content=RecordContent.model_validate(record.content or {}),
         versions={name: (record.content_versions or {}).get(name, 0) for name in SECTIONS},
         flags=RecordFlags(

@@ -523,6 +523,9 @@ class RecordRead(BaseModel):
     assigned_worker: WorkerRef | None
     completed_at: datetime | None
     completed_by_user_id: DbId | None
+    completed_by_name: str | None = Field(
+        None, description="Who completed the record, by name, for the case file."
+    )
     content: RecordContent
     versions: dict[str, int] = Field(
         description="Each section's version: send it back in RecordUpdate.versions."

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from app.auth import StaffRole, allowed_roles
 from app.records.routes import callbacks as callbacks_api
 from app.records.routes import records as records_api
-from models import ConversationRecord, Worker
+from models import ConversationRecord, User, Worker
 from models.events import LiveEvent
 from tests.app.records_support import COMPLETE_CONTENT, answered_call, missed_call
 from tests.helpers import CALLER, PUBLIC, ApiClient, FixedClock
@@ -147,6 +147,9 @@ def test_completing_names_every_missing_field_then_locks(api: ApiClient) -> None
     assert done.status_code == 200, done.text
     assert done.json()["status"] == "completed" and done.json()["locked"] is True
     assert done.json()["completed_by_user_id"] == worker.user_id
+    with api.session() as session:
+        name = session.scalar(select(User.display_name).where(User.id == worker.user_id))
+    assert name and done.json()["completed_by_name"] == name
 
     again = api.patch(url, json={"worry": {"in_callers_words": "Changed my mind"}})
     assert again.status_code == 409

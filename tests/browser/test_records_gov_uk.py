@@ -131,7 +131,7 @@ def test_records_on_gov_uk_frontend_with_the_edges_mended(server: Server, page: 
 
     # Edge 11: the completed record is summary lists, a print button, and prints plainly.
     page.goto(f"{server.url}/records/{first}")
-    expect(page.locator("#locked-banner")).to_contain_text("locked")
+    expect(page.locator("#locked-banner")).to_contain_text("by Dee Duty")
     expect(page.locator("#summary-caller .govuk-summary-list")).to_contain_text("Morgan Lee")
     expect(page.locator("#summary-caller")).to_contain_text("01305 220000")
     expect(page.locator("#summary-household .govuk-summary-card")).to_contain_text("4 May 2017")

@@ -578,7 +578,7 @@ function render() {
   banner.hidden = !record.locked;
   if (record.locked) {
     document.getElementById("locked-text").textContent =
-      `Completed ${formatDateTime(record.completed_at)}. The record is locked: add anything new as an addendum.`;
+      `Completed ${formatDateTime(record.completed_at)}${record.completed_by_name ? ` by ${record.completed_by_name}` : ""}. The record is locked: add anything new as an addendum.`;
   }
   const note = document.getElementById("read-only-note");
   note.hidden = record.locked || editable;
