@@ -123,6 +123,7 @@ def test_a_coordinator_declares_lists_ends_early_and_a_manager_deletes_a_future_
     [
         ({"ends_at": "2026-01-14T12:00"}, "ends_at", "after the start"),
         ({"ends_at": "2026-01-14T13:00"}, "ends_at", "after the start"),
+        ({"starts_at": "2026-01-14T09:00", "ends_at": "2026-01-14T12:00"}, "ends_at", "passed"),
         ({"reason": "x" * 201}, "reason", "200 characters"),
         ({"reason": "   "}, "reason", "say why"),
         ({"line": "nowhere"}, "line", "unknown line"),
