@@ -39,7 +39,11 @@ def add_override(
     actor_user_id: int | None = None,
     now: datetime | None = None,
 ) -> HoursOverride:
-    """A declared closure (mode out_of_hours) or opening (in_hours); `line_key` None: all."""
+    """A declared closure (mode out_of_hours) or opening (in_hours); `line_key` None: all.
+
+    `now` (the API and the CLI give it) is when the change is made and audited; a closure
+    or opening already over by then is refused.
+    """
     try:
         known_mode = OverrideMode(mode)
     except ValueError:
@@ -47,6 +51,9 @@ def add_override(
         raise Invalid("mode", f"unknown mode {mode!r} (known modes: {known})") from None
     if ends_at <= starts_at:
         raise Invalid("ends_at", "the end must be after the start")
+    if now is not None and ends_at <= now:
+        # It could change no call: declaring it would only mislead whoever reads the list.
+        raise Invalid("ends_at", "the end has already passed: give a time still to come")
     lines = lines_for(session, [line_key], "line") if line_key is not None else []
     if line_key is not None and not lines:
         raise Invalid("line", "a line key is needed")

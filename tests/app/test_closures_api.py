@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.main import create_app
 from models import AuditEvent, HoursOverride
 from routing import LONDON
 from tests.helpers import (
@@ -22,6 +23,7 @@ from tests.helpers import (
     stored_record,
 )
 from tests.telephony import twiml_reader
+from tests.telephony.conftest import make_settings
 
 pytestmark = pytest.mark.database
 
@@ -121,6 +123,7 @@ def test_a_coordinator_declares_lists_ends_early_and_a_manager_deletes_a_future_
     [
         ({"ends_at": "2026-01-14T12:00"}, "ends_at", "after the start"),
         ({"ends_at": "2026-01-14T13:00"}, "ends_at", "after the start"),
+        ({"starts_at": "2026-01-14T09:00", "ends_at": "2026-01-14T12:00"}, "ends_at", "passed"),
         ({"reason": "x" * 201}, "reason", "200 characters"),
         ({"reason": "   "}, "reason", "say why"),
         ({"line": "nowhere"}, "line", "unknown line"),
@@ -162,31 +165,32 @@ def call_goes_to(api: ApiClient) -> tuple[str, list[str]]:
     return stored_record(api.factory, sid).period, list(dialled.numbers)
 
 
-def test_the_next_call_follows_a_closure_declared_and_ended_through_the_api(
-    api: ApiClient, clock: FixedClock
+def test_the_next_call_in_every_process_follows_a_closure_declared_and_ended_through_the_api(
+    api: ApiClient, clock: FixedClock, database_url: str
 ) -> None:
     add_worker(api.factory, "Dee Duty", DUTY_PHONE, available=True)
     on_call = add_worker(api.factory, "Olu On-call", ON_CALL_PHONE, (), available=False)
-    add_shift(
-        api.factory,
-        on_call,
-        "primary",
-        clock.now - timedelta(days=1),
-        clock.now + timedelta(days=1),
-    )
+    day = (clock.now - timedelta(days=1), clock.now + timedelta(days=1))
+    add_shift(api.factory, on_call, "primary", *day)
     clock.now = local(2026, 1, 14, 13, 5)
-    # The snapshot is loaded by this first call, before the closure exists.
-    assert call_goes_to(api) == ("in_hours", [DUTY_PHONE])
+    # A second app on the same database stands for another process, with its own snapshot.
+    other_app = create_app(make_settings(database_url), clock=clock)
+    with ApiClient(other_app, api.factory) as other:
+        # Both load their routing snapshots with these calls, before the closure exists.
+        assert call_goes_to(api) == ("in_hours", [DUTY_PHONE])
+        assert call_goes_to(other) == ("in_hours", [DUTY_PHONE])
 
-    api.sign_in_as("coordinator")
-    closure = api.post(
-        "/api/closures", json=training(starts_at="2026-01-14T13:05", line="professional")
-    ).json()
-    assert call_goes_to(api) == ("out_of_hours", [ON_CALL_PHONE])
+        api.sign_in_as("coordinator")
+        closure = api.post(
+            "/api/closures", json=training(starts_at="2026-01-14T13:05", line="professional")
+        ).json()
+        assert call_goes_to(other) == ("out_of_hours", [ON_CALL_PHONE])
+        assert call_goes_to(api) == ("out_of_hours", [ON_CALL_PHONE])
 
-    clock.now += timedelta(minutes=10)
-    assert api.post(f"/api/closures/{closure['id']}/end").status_code == 200
-    assert call_goes_to(api) == ("in_hours", [DUTY_PHONE])
+        clock.now += timedelta(minutes=10)
+        assert api.post(f"/api/closures/{closure['id']}/end").status_code == 200
+        assert call_goes_to(other) == ("in_hours", [DUTY_PHONE])
+        assert call_goes_to(api) == ("in_hours", [DUTY_PHONE])
 
 
 def desk_now(api: ApiClient) -> dict[str, object]:

@@ -190,3 +190,10 @@ def test_a_coordinator_declares_a_training_afternoon_and_the_desk_says_where_cal
     expect(desk.locator("#calls-now-lines")).not_to_contain_text("Team training")
     expect(desk.locator("#calls-now-closures")).to_have_count(0)
     assert_accessible(desk, "desk, usual hours")
+
+    # A social worker reads where calls go on the desk; the closures page says whom it is for.
+    desk.goto(server.url + "/closures")
+    expect(desk.get_by_role("heading", level=1)).to_have_text(
+        "This page is for rota coordinators and managers"
+    )
+    assert_accessible(desk, "closures as a social worker")
