@@ -23,7 +23,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Depends, FastAPI, Request, routing
 from fastapi.routing import APIRoute
-from sqlalchemy import Table, case, delete, or_, select, update
+from sqlalchemy import Table, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.api.deps import NowDep, SessionDep
@@ -40,7 +40,8 @@ TOKEN_PREFIX = "dl_"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 # Password checks: each account, and each source address, has a few free ones; then each
-# further check waits longer, doubling. A window without tries starts the count afresh.
+# further check waits longer, doubling. A window without tries (after the last wait ended)
+# starts the count afresh.
 FAILURE_WINDOW = timedelta(minutes=15)
 FREE_FAILURES = 5
 # Higher: an office's staff may sign in from one address, and a good password gives its
@@ -185,7 +186,8 @@ def _reserve_check(session: Session, key: str, limit: int, now: datetime) -> int
         )
     )
     row = table.c
-    quiet = row.last_try_at <= now - FAILURE_WINDOW
+    # Quiet: no try for a window after the last try, or after the last wait ended.
+    quiet = func.coalesce(row.blocked_until, row.last_try_at) <= now - FAILURE_WINDOW
     tries = session.execute(
         update(table)
         .where(row.key_digest == key, or_(quiet, row.tries < limit, row.blocked_until <= now))
@@ -200,7 +202,8 @@ def _reserve_check(session: Session, key: str, limit: int, now: datetime) -> int
         blocked_until = session.scalar(select(row.blocked_until).where(row.key_digest == key))
         return max(1, int(((blocked_until or now + FIRST_WAIT) - now).total_seconds()) + 1)
     if tries >= limit:
-        wait = min(FIRST_WAIT * 2 ** (tries - limit), MAX_WAIT)
+        # The exponent is capped: a guesser kept at it for hours must not overflow timedelta.
+        wait = min(FIRST_WAIT * 2 ** min(tries - limit, 16), MAX_WAIT)
         session.execute(update(table).where(row.key_digest == key).values(blocked_until=now + wait))
     return 0
 

@@ -178,3 +178,23 @@ def test_users_reset_password_from_the_cli_forces_a_change_too(
         assert event.actor_user_id is None and event.changes == {
             "password": {"old": None, "new": "(changed)"}
         }
+
+
+def test_a_guesser_kept_at_it_for_hours_waits_at_most_fifteen_minutes_each_time(
+    api: ApiClient, clock: FixedClock
+) -> None:
+    from datetime import timedelta
+
+    api.make_user("manager", username="target")
+    started, checked = clock.now, 0
+    while checked < 50:  # a guess each time the wait is over: more than a day of guessing
+        response = api.sign_in("target", "guess-guess-guess")
+        if response.status_code == 401:
+            checked += 1
+            continue
+        assert response.status_code == 429
+        wait = int(response.headers["Retry-After"])
+        assert 0 < wait <= 15 * 60 + 1
+        clock.now += timedelta(seconds=wait)
+    # Five free, then 30 s doubling to 15 minutes; the count never starts afresh meanwhile.
+    assert clock.now - started > timedelta(hours=9)

@@ -28,8 +28,8 @@ def test_the_sign_in_page_has_a_main_landmark_a_skip_link_and_labelled_fields(
     html = response.text
     assert '<main class="govuk-main-wrapper" id="main-content"' in html
     assert 'href="#main-content" class="govuk-skip-link"' in html
-    assert '<label class="label" for="username">' in html
-    assert '<label class="label" for="password">' in html
+    assert 'class="govuk-label" for="username">' in html
+    assert 'class="govuk-label" for="password">' in html
     assert "Children&#39;s Advice and Duty Service" in html
 
 
