@@ -152,8 +152,10 @@ def test_a_deactivated_worker_is_set_offline_and_not_rung(api: ApiClient) -> Non
     api.patch(f"/api/workers/{worker_id}", json={"active": False})
     with api.session() as session:
         assert session.get(Worker, worker_id).available is False  # type: ignore[union-attr]
-    dialled = twiml_reader.dial(twiml_reader.parse(api.twilio.incoming(new_call_sid())))
-    assert dialled is not None and "+447700900107" not in dialled.numbers
+    # In hours with nobody else free, the caller waits in the line's queue: nobody is rung.
+    answer = twiml_reader.parse(api.twilio.incoming(new_call_sid()))
+    assert twiml_reader.dial(answer) is None
+    assert twiml_reader.enqueued(answer) is not None
 
 
 def test_a_phone_change_reaches_the_next_call_in_this_and_another_process(
@@ -219,7 +221,10 @@ def test_an_admin_changes_a_line_and_the_next_call_in_another_process_uses_it(
     )
     assert (line["weekday_open"], line["weekday_close"]) == ("08:00", "23:30")
 
-    # 23:00 on a Wednesday is now in hours, with nobody free: the line's own fallback number.
+    # 23:00 on a Wednesday is now in hours, with nobody free and (set here) no queue: the
+    # line's own fallback number.
+    no_queue = api.patch(f"/api/lines/{professional}", json={"queue_max_wait_minutes": "0"})
+    assert no_queue.status_code == 200, no_queue.text
     answer = twiml_reader.parse(second.twilio.incoming(new_call_sid()))
     said = twiml_reader.said(answer)
     assert said.startswith("Thank you for calling Dorset's duty line for professionals. If a")
@@ -236,7 +241,8 @@ def test_an_admin_changes_a_line_and_the_next_call_in_another_process_uses_it(
     assert "Professionals line." in twiml_reader.said(again)
     assert twiml_reader.dial(again).numbers == [FALLBACK_NUMBER]  # type: ignore[union-attr]
 
-    [event, cleared] = audit_events(api, "line")
+    [no_queue_event, event, cleared] = audit_events(api, "line")
+    assert no_queue_event.changes == {"queue_max_wait": {"old": "5 minutes", "new": "no queue"}}
     assert event.changes == {
         "fallback_number": {"old": "", "new": "01305 224999"},
         "greeting": {
