@@ -70,6 +70,7 @@ def queue_result(
             if entry is not None:
                 why = QueueResult.BRIDGED if result == "bridged" else QueueResult.HANGUP
                 queued.leave_queue(session, entry, why, now)
+            context.offers_due.set()  # the queue moves on
             return twiml.hang_up()
         why = _why_left(result, waited, entry)
         callback = why is QueueResult.CALLBACK
