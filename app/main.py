@@ -159,6 +159,8 @@ def create_app(
             yield
         finally:
             services.stop()
+            if isinstance(context.rest, HttpTwilioRest):
+                context.rest.close()
             context.journal.close()
             call_engine.dispose()
             engine.dispose()

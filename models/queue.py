@@ -308,7 +308,9 @@ def next_entry_for(
         )
         .order_by(QueueEntry.queued_at, QueueEntry.id)
         .limit(1)
-        .with_for_update(skip_locked=True)
+        # Waits for another process looking at that caller (a moment), rather than missing
+        # them; a live offer it made meanwhile makes the move fail on the unique index.
+        .with_for_update()
     )
     return session.scalar(query)
 

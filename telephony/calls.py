@@ -260,6 +260,11 @@ def _is_queue(plan: RingPlan, index: int) -> bool:
     return 0 <= index < len(plan.steps) and plan.steps[index].kind is StepKind.QUEUE
 
 
+def past_queue(plan: RingPlan, index: int) -> int:
+    """The step that rings without the database: a queue step is passed over."""
+    return index + 1 if _is_queue(plan, index) else index
+
+
 def enter_queue(
     session: Session, record: ConversationRecord, step: int, now: datetime
 ) -> int | None:

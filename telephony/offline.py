@@ -20,6 +20,7 @@ from telephony.calls import (
     IncomingCall,
     count_fallback,
     line_named,
+    past_queue,
     refuse_accept,
     target_of,
     twilio_says_answered,
@@ -66,6 +67,9 @@ def start_call(context: TelephonyContext, call: IncomingCall, now: datetime) -> 
             fallback_number=config.fallback_number,
             max_parallel=config.max_parallel_duty,
             timeouts=config.timeouts,
+            # The same plan as with the database, so the record replays alike; without
+            # the database its queue step is passed over (telephony.twiml).
+            queue=True,
         )
     except Exception as exc:
         log.error("call %s: no route from the snapshot (%s)", call.call_sid, type(exc).__name__)
@@ -94,7 +98,7 @@ def start_call(context: TelephonyContext, call: IncomingCall, now: datetime) -> 
         decision.period.period.value,
         len(decision.plan.steps),
     )
-    count_fallback(decision.plan, 0)
+    count_fallback(decision.plan, past_queue(decision.plan, 0))
     token = plan_token.sign(config.auth_token, call.call_sid, decision.plan, now)
     return twiml.first_answer(config, line, call.call_sid, decision.plan, token)
 
@@ -132,7 +136,7 @@ def dial_result(
     )
     if answered or outcome.status == "canceled":
         return twiml.hang_up()
-    count_fallback(plan, next_step)
+    count_fallback(plan, past_queue(plan, next_step))
     line = line_named(context.snapshots.latest(), plan.line_key)
     token = plan_token.sign(context.config.auth_token, call_sid, plan, carried.started_at)
     return twiml.next_in_plan(context.config, line, call_sid, plan, next_step, token)

@@ -70,10 +70,11 @@ def queue_result(
             if entry is not None:
                 why = QueueResult.BRIDGED if result == "bridged" else QueueResult.HANGUP
                 queued.leave_queue(session, entry, why, now)
+            context.offers_due.set()  # the queue moves on
             return twiml.hang_up()
-        callback = entry is not None and entry.callback_chosen
+        why = _why_left(result, waited, entry)
+        callback = why is QueueResult.CALLBACK
         if entry is not None:
-            why = QueueResult.CALLBACK if callback else _why_left(result, waited, entry)
             queued.leave_queue(session, entry, why, now)
         if callback and record.answered_step is None:
             _callback_instead(session, record, plan)
@@ -90,11 +91,14 @@ def queue_result(
         return twiml.next_in_plan(context.config, line, call_sid, plan, next_step, token)
 
 
-def _why_left(result: str, waited: int | None, entry: QueueEntry) -> QueueResult:
-    if result != "leave":
+def _why_left(result: str, waited: int | None, entry: QueueEntry | None) -> QueueResult:
+    """Only star makes the wait URL answer <Leave> before the longest wait: a leave well
+    before it is the caller's choice even if noting the key press failed."""
+    if entry is None or result != "leave":
         return QueueResult.OTHER
-    if waited is not None and waited < entry.max_wait_seconds - _WAIT_MARGIN_SECONDS:
-        return QueueResult.OTHER
+    early = waited is not None and waited < entry.max_wait_seconds - _WAIT_MARGIN_SECONDS
+    if entry.callback_chosen or early:
+        return QueueResult.CALLBACK
     return QueueResult.MAX_WAIT
 
 

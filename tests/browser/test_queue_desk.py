@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
+from models.db import make_engine, make_session_factory
 from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import Server, make_account, screenshot, sign_in
 from tests.browser.test_measures_pages import DEE_PHONE, duty_worker
-from tests.helpers import CALLER, PROFESSIONALS, new_call_sid
+from tests.helpers import CALLER, PROFESSIONALS, new_call_sid, stored_record
 from tests.telephony import twiml_reader
 
 pytestmark = pytest.mark.database
@@ -59,3 +60,19 @@ def test_the_desk_and_the_wallboard_show_callers_waiting(server: Server, page: P
     expect(professionals.locator('[data-figure="queued"] dd')).to_have_text("0", timeout=10_000)
     page.goto(server.url + "/desk")
     expect(panel.locator('[data-queue-line="professional"]')).to_contain_text("Nobody waiting")
+
+    # The record of the caller who waited says so, in words.
+    page.goto(f"{server.url}/records/{record_id(server.database_url, waiting)}")
+    facts = page.locator("#call-facts")
+    expect(facts).to_contain_text("Waited 0 min", timeout=10_000)
+    expect(facts).to_contain_text("nobody ahead")
+    expect(facts).to_contain_text("then hung up")
+    assert_accessible(page, "a record of a caller who waited in the queue")
+
+
+def record_id(database_url: str, call_sid: str) -> int:
+    engine = make_engine(database_url)
+    try:
+        return stored_record(make_session_factory(engine), call_sid).id
+    finally:
+        engine.dispose()

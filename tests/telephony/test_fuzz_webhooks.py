@@ -39,8 +39,21 @@ TWIML_PATHS = (
     "/twilio/whisper",
     "/twilio/accept",
     "/twilio/voicemail",
+    # The in-hours queue (issue 12).
+    "/twilio/queue-wait",
+    "/twilio/queue-key",
+    "/twilio/queue-result",
+    "/twilio/queue-offer",
+    "/twilio/queue-accept",
+    "/twilio/queue-connected",
+    "/twilio/queue-offer-dialled",
 )
-CALLBACK_PATHS = ("/twilio/leg-status", "/twilio/status", "/twilio/recording")
+CALLBACK_PATHS = (
+    "/twilio/leg-status",
+    "/twilio/status",
+    "/twilio/recording",
+    "/twilio/queue-offer-status",
+)
 
 FIELDS = (
     "CallSid",
@@ -55,8 +68,11 @@ FIELDS = (
     "RecordingDuration",
     "RecordingStatus",
     "Direction",
+    "QueueResult",
+    "QueueTime",
+    "QueuePosition",
 )
-QUERY_KEYS = ("call", "step", "target")
+QUERY_KEYS = ("call", "step", "target", "wait", "offer", "line")
 
 _sid = st.builds(lambda tail: "CA" + tail, st.text("0123456789abcdef", min_size=0, max_size=40))
 _numbers = st.integers(min_value=-(10**30), max_value=10**30).map(str)
@@ -79,6 +95,10 @@ _TWILIO_WORDS = (
     PUBLIC,
     CALLER,
     "https://api.twilio.com/recording",
+    "leave",
+    "bridged",
+    "hangup",
+    "*",
 )
 
 

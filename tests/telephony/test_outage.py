@@ -247,7 +247,11 @@ def test_a_worker_who_picks_up_but_does_not_press_1_is_not_an_answer(
                 after = running.twilio.post_url(
                     dialled.action, {"CallSid": call_sid, "DialCallStatus": "completed", **bridged}
                 )
-                onward = twiml_reader.dial(twiml_reader.parse(after))
+                root = twiml_reader.parse(after)
+                if mode == "pass":  # in hours, the line's queue comes next (issue 12)...
+                    assert twiml_reader.enqueued(root) is not None, mode
+                    continue
+                onward = twiml_reader.dial(root)  # ...skipped without the database
                 assert onward is not None and onward.numbers == [FALLBACK_NUMBER], mode
 
 

@@ -355,10 +355,16 @@ def test_without_the_database_the_queue_is_passed_over(api: ApiClient) -> None:
         context.guard.mark_reachable()
 
 
-def test_two_processes_offer_one_waiting_caller_to_one_worker(
-    database_url: str, session_factory: sessionmaker[Session], clock: FixedClock
+@pytest.mark.parametrize(("callers", "workers"), [(1, 2), (2, 1)])
+def test_two_processes_pair_at_once_and_ring_one_worker_for_one_caller(
+    database_url: str,
+    session_factory: sessionmaker[Session],
+    clock: FixedClock,
+    callers: int,
+    workers: int,
 ) -> None:
-    """Two app instances on one database, both pairing at the same moment: one call."""
+    """Two app instances on one database, eight threads pairing at the same moment: never
+    two workers for one caller (1 caller, 2 workers), nor one worker twice (2 callers, 1)."""
     first_rest, second_rest = RecordingTwilioRest(), RecordingTwilioRest()
     settings = make_settings(
         database_url, twilio_account_sid="AC" + "0" * 32, queue_offer_interval_seconds=3600
@@ -369,24 +375,34 @@ def test_two_processes_offer_one_waiting_caller_to_one_worker(
         TestClient(one, base_url=PUBLIC_BASE_URL) as a,
         TestClient(two, base_url=PUBLIC_BASE_URL) as b,
     ):
-        ann = add_worker(session_factory, "Ann Able", ANN, ("professional",), available=False)
-        ben = add_worker(session_factory, "Ben Best", BEN, ("professional",), available=False)
-        queue_up(Twilio(a), new_call_sid())
+        ids = [
+            add_worker(session_factory, name, phone, ("professional",), available=False)
+            for name, phone in [("Ann Able", ANN), ("Ben Best", BEN)][:workers]
+        ]
+        for _ in range(callers):
+            queue_up(Twilio(a), new_call_sid())
+            clock.now += timedelta(seconds=1)
         with session_factory.begin() as session:
-            session.execute(update(Worker).where(Worker.id.in_((ann, ben))).values(available=True))
+            session.execute(update(Worker).where(Worker.id.in_(ids)).values(available=True))
         contexts = [context_of(a), context_of(b)] * 4
         start = threading.Barrier(len(contexts))
+        failures: list[BaseException] = []
 
         def pair(context: TelephonyContext) -> None:
             start.wait()
-            offer_waiting_callers(context, clock.now)
+            try:
+                offer_waiting_callers(context, clock.now)
+            except BaseException as exc:
+                failures.append(exc)
 
         threads = [threading.Thread(target=pair, args=(c,)) for c in contexts]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join(timeout=30)
-        assert len(first_rest.calls) + len(second_rest.calls) == 1
+        assert failures == []
+        placed = first_rest.calls + second_rest.calls
+        assert len(placed) == 1
         with session_factory() as session:
             assert len(session.scalars(select(QueueOffer)).all()) == 1
 
