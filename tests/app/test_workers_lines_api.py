@@ -241,7 +241,7 @@ def test_an_admin_changes_a_line_and_the_next_call_in_another_process_uses_it(
     assert "Professionals line." in twiml_reader.said(again)
     assert twiml_reader.dial(again).numbers == [FALLBACK_NUMBER]  # type: ignore[union-attr]
 
-    [no_queue_event, event, cleared] = audit_events(api, "line")
+    [event, no_queue_event, cleared] = audit_events(api, "line")
     assert no_queue_event.changes == {"queue_max_wait": {"old": "5 minutes", "new": "no queue"}}
     assert event.changes == {
         "fallback_number": {"old": "", "new": "01305 224999"},
