@@ -51,12 +51,9 @@ def give_record_to(
         )
 
 
-def record_attempt(
-    session: Session, principal: Principal, task_id: int, body: AttemptCreate, now: datetime
-) -> CallbackAttempt:
-    """Add one try at calling back. An open task is claimed on the way (it keeps its
-    place); another worker's task, or a done one, is refused (409)."""
-    worker_id = worker_id_of(principal)
+def task_to_work_on(session: Session, task_id: int, worker_id: int) -> CallbackTask:
+    """The task, locked, for ``worker_id`` to record a try on or complete: open, or theirs.
+    Another worker's task, or a done one, is refused (409)."""
     task = session.scalar(
         select(CallbackTask).where(CallbackTask.id == task_id).with_for_update(of=CallbackTask)
     )
@@ -66,6 +63,16 @@ def record_attempt(
         raise Conflict("This task is already done")
     if task.status == CallbackStatus.CLAIMED and task.claimed_by_worker_id != worker_id:
         raise Conflict("Another worker has this task")
+    return task
+
+
+def record_attempt(
+    session: Session, principal: Principal, task_id: int, body: AttemptCreate, now: datetime
+) -> CallbackAttempt:
+    """Add one try at calling back. An open task is claimed on the way (it keeps its
+    place); another worker's task, or a done one, is refused (409)."""
+    worker_id = worker_id_of(principal)
+    task = task_to_work_on(session, task_id, worker_id)
     changes: dict[str, dict[str, Any]] = {}
     if task.status == CallbackStatus.OPEN:
         task.status = CallbackStatus.CLAIMED

@@ -22,7 +22,13 @@ from app.records.callback_schemas import (
     CallbackPage,
     CallbackRead,
 )
-from app.records.callback_service import ENTITY, give_record_to, record_attempt, worker_id_of
+from app.records.callback_service import (
+    ENTITY,
+    give_record_to,
+    record_attempt,
+    task_to_work_on,
+    worker_id_of,
+)
 from app.records.schemas import LineRef, WorkerRef
 from app.records.service import audit_record
 from models import CallbackStatus, CallbackTask, Line, Worker
@@ -191,15 +197,7 @@ def complete_callback(
 ) -> CallbackRead:
     """Say what happened. The worker who claimed it (an open task is claimed on the way)."""
     worker_id = worker_id_of(principal)
-    task = session.scalar(
-        select(CallbackTask).where(CallbackTask.id == task_id).with_for_update(of=CallbackTask)
-    )
-    if task is None:
-        raise NotFound("No such callback task")
-    if task.status == CallbackStatus.DONE:
-        raise Conflict("This task is already done")
-    if task.status == CallbackStatus.CLAIMED and task.claimed_by_worker_id != worker_id:
-        raise Conflict("Another worker has this task")
+    task = task_to_work_on(session, task_id, worker_id)
     before = {
         "status": task.status,
         "claimed_by_worker_id": task.claimed_by_worker_id,
