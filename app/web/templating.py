@@ -52,7 +52,7 @@ ACCOUNT_PAGE = "/account"
 NAVIGATION: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("Desk", "/desk", ("worker",)),
     ("Records", "/records", ("worker", "manager")),
-    ("Rota", "/rota", ("coordinator",)),
+    ("Rota", "/rota", ("coordinator", "manager")),
     ("Closures", "/closures", ("coordinator", "manager")),
     ("Workers", "/workers", ("admin", "coordinator")),
     ("Insight", "/insight", ("manager", "coordinator")),

@@ -62,7 +62,7 @@ def test_signed_out_pages_offer_no_links(api: ApiClient) -> None:
     ("roles", "links"),
     [
         (("worker",), ["/desk", "/records", "/wallboard"]),
-        (("manager",), ["/records", "/closures", "/insight", "/wallboard"]),
+        (("manager",), ["/records", "/rota", "/closures", "/insight", "/wallboard"]),
         (("coordinator",), ["/rota", "/closures", "/workers", "/insight", "/wallboard"]),
         (("admin",), ["/workers", "/admin/users", "/admin/lines"]),
     ],
