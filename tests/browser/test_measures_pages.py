@@ -170,7 +170,10 @@ def test_the_record_asks_annex_a_fields_and_the_return_carries_them(
     page.get_by_label("Where the contact comes from").select_option(label="Health: school nurse")
     page.get_by_role("button", name="Add a child").click()
     page.locator("#household-children-0-name").fill("Riley Example")
-    page.locator("#household-children-0-date_of_birth").fill("2017-05-04")
+    # The date of birth is a GOV.UK date input: the day box carries the field's id.
+    page.locator("#household-children-0-date_of_birth").fill("4")
+    page.locator("#household-children-0-date_of_birth-month").fill("5")
+    page.locator("#household-children-0-date_of_birth-year").fill("2017")
     page.locator("#household-children-0-gender").select_option(label="Male")
     page.locator("#household-children-0-ethnicity").select_option(
         label="Any other Mixed background"

@@ -1,5 +1,5 @@
 // The pages' one way to the JSON API: JSON in and out, the CSRF header on changes,
-// a sign-in redirect on 401, and 422 details turned into a GOV.UK-style error summary.
+// a sign-in redirect on 401, and 422 details as [{loc, msg}] (govuk.js shows them).
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 export const CSRF_COOKIE = "dutyline_csrf";
@@ -113,99 +113,6 @@ export function defaultFieldId(loc) {
   return parts.join("-");
 }
 
-const SUMMARY_ID = "error-summary";
-
-// Show errors: [{loc, msg}] or an ApiError. An error summary goes into `container`
-// (default: the top of <main>) with a link to each field, each field gets its message,
-// and the summary takes focus so screen readers announce it.
-export function showErrors(errors, { container, form, fieldIdFor = defaultFieldId, title } = {}) {
-  const list = errors instanceof ApiError ? errors.details : errors;
-  const root = form || document;
-  clearErrors(root);
-  const summary = document.createElement("div");
-  summary.className = "error-summary";
-  summary.id = SUMMARY_ID;
-  summary.setAttribute("role", "alert");
-  summary.setAttribute("aria-labelledby", "error-summary-title");
-  summary.tabIndex = -1;
-  const heading = document.createElement("h2");
-  heading.className = "error-summary__title";
-  heading.id = "error-summary-title";
-  heading.textContent = title || "There is a problem";
-  summary.append(heading);
-  const ul = document.createElement("ul");
-  ul.className = "error-summary__list";
-  const items = list.length ? list : [{ loc: [], msg: errors.message || "Something went wrong." }];
-  for (const error of items) {
-    const li = document.createElement("li");
-    const id = fieldIdFor(error.loc || []);
-    const field = id ? root.querySelector(`#${CSS.escape(id)}`) || document.getElementById(id) : null;
-    const message = cleanMessage(error.msg);
-    if (field) {
-      const a = document.createElement("a");
-      a.href = `#${id}`;
-      a.textContent = message;
-      a.addEventListener("click", (event) => {
-        event.preventDefault();
-        field.focus();
-        field.scrollIntoView({ block: "center" });
-      });
-      li.append(a);
-      markField(field, message);
-    } else {
-      li.textContent = message;
-    }
-    ul.append(li);
-  }
-  summary.append(ul);
-  const target = container || document.querySelector("main");
-  target.prepend(summary);
-  summary.focus();
-  return summary;
-}
-
-// Pydantic says "Value error, must not be in the future": the caller needs only the reason.
-function cleanMessage(message) {
-  const text = String(message || "").replace(/^Value error, /, "");
-  return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-function markField(field, message) {
-  const group = field.closest(".form-group") || field.parentElement;
-  if (group) group.classList.add("form-group--error");
-  const kind = field.tagName === "SELECT" ? "select" : field.tagName === "TEXTAREA" ? "textarea" : "input";
-  field.classList.add(`${kind}--error`);
-  field.setAttribute("aria-invalid", "true");
-  const p = document.createElement("p");
-  p.className = "error-message";
-  p.id = `${field.id}-error`;
-  p.dataset.errorFor = field.id;
-  p.innerHTML = '<span class="visually-hidden">Error:</span> ';
-  p.append(document.createTextNode(message));
-  // Radios and checkboxes: the message goes above the whole set of choices.
-  const anchor = field.closest(".radios, .checkboxes") || field.closest(".choice") || field;
-  anchor.before(p);
-  const described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
-  if (!described.includes(p.id)) described.push(p.id);
-  field.setAttribute("aria-describedby", described.join(" "));
-}
-
-export function clearErrors(root = document) {
-  document.getElementById(SUMMARY_ID)?.remove();
-  for (const p of root.querySelectorAll(".error-message[data-error-for]")) {
-    const field = document.getElementById(p.dataset.errorFor);
-    if (field) {
-      field.removeAttribute("aria-invalid");
-      field.classList.remove("input--error", "select--error", "textarea--error");
-      const rest = (field.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && id !== p.id);
-      if (rest.length) field.setAttribute("aria-describedby", rest.join(" "));
-      else field.removeAttribute("aria-describedby");
-    }
-    p.remove();
-  }
-  for (const group of root.querySelectorAll(".form-group--error")) group.classList.remove("form-group--error");
-}
-
 // ---- small DOM helpers ----------------------------------------------------------------
 
 // h("a", {href: "/x", class: "link"}, "text", child) -> an element; strings become text.
@@ -224,10 +131,6 @@ export function h(tag, attributes = {}, ...children) {
     element.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
   return element;
-}
-
-export function tag(text, colour) {
-  return h("strong", { class: colour ? `tag tag--${colour}` : "tag" }, text);
 }
 
 // London dates: one home, /static/js/london.js; re-exported for the pages that import them here.

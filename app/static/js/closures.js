@@ -1,107 +1,31 @@
 // Closures and openings: declare one (GOV.UK date inputs and a 24-hour time, London time),
 // list those running and to come, end a running one now, delete one that has not started.
 // Every rule is the API's (/api/closures); this page only reads the form and shows answers.
-import { ApiError, api, h } from "/static/js/api.js";
+import { api, h } from "/static/js/api.js";
+import { readDate, readTime } from "/static/js/govuk_dates.js";
+import { clearErrors, govukTag, showErrors } from "/static/js/govuk.js";
 import { formatRange } from "/static/js/london.js";
 
 const form = document.getElementById("closure-form");
-const SUMMARY_ID = "error-summary";
 // Where each field of the API's answers is on the form.
-const FIELD_IDS = { mode: "mode", line: "line", starts_at: "starts-day", ends_at: "ends-day", reason: "reason" };
+const FIELD_IDS = { mode: "mode", line: "line", starts_at: "starts", ends_at: "ends", reason: "reason" };
 
-// ---- errors, in GOV.UK Frontend's markup -------------------------------------------------
-
-function clearProblems() {
-  document.getElementById(SUMMARY_ID)?.remove();
-  for (const message of form.querySelectorAll(".govuk-error-message[data-added]")) message.remove();
-  for (const group of form.querySelectorAll(".govuk-form-group--error")) group.classList.remove("govuk-form-group--error");
-  for (const field of form.querySelectorAll(".govuk-input--error, .govuk-select--error, .govuk-textarea--error")) {
-    field.classList.remove("govuk-input--error", "govuk-select--error", "govuk-textarea--error");
-  }
-  for (const described of form.querySelectorAll("[data-error-described]")) {
-    const rest = described.getAttribute("aria-describedby").split(" ").filter((id) => !id.endsWith("-error"));
-    described.setAttribute("aria-describedby", rest.join(" "));
-    if (!rest.length) described.removeAttribute("aria-describedby");
-    delete described.dataset.errorDescribed;
-  }
-}
-
-// Mark the field `id` (a date input's day, a time, the reason...) with `text` beside it.
-function markField(id, text) {
-  const field = document.getElementById(id);
-  const group = field && field.closest(".govuk-form-group");
-  if (!group || group.querySelector(".govuk-error-message[data-added]")) return;
-  group.classList.add("govuk-form-group--error");
-  const dateInput = field.closest(".govuk-date-input");
-  const errorId = `${(dateInput && dateInput.id) || id}-error`;
-  const message = h("p", { class: "govuk-error-message", id: errorId, dataset: { added: "yes" } },
-    h("span", { class: "govuk-visually-hidden" }, "Error:"), ` ${text}`);
-  const anchor = dateInput || field.closest(".govuk-radios, .govuk-character-count") || field;
-  anchor.before(message);
-  const described = dateInput ? field.closest("fieldset") : field.closest(".govuk-radios") ? field.closest("fieldset") : field;
-  described.setAttribute("aria-describedby", `${described.getAttribute("aria-describedby") || ""} ${errorId}`.trim());
-  described.dataset.errorDescribed = "yes";
-  const inputs = dateInput ? dateInput.querySelectorAll("input") : [field];
-  for (const input of inputs) {
-    if (input.tagName === "SELECT") input.classList.add("govuk-select--error");
-    else if (input.tagName === "TEXTAREA") input.classList.add("govuk-textarea--error");
-    else if (input.type !== "radio") input.classList.add("govuk-input--error");
-  }
-}
-
-// problems: [{id, text}]; an id of null is a problem with no field (shown in the summary only).
-function showProblems(problems) {
-  clearProblems();
-  const items = problems.map(({ id, text }) => {
-    if (!id || !document.getElementById(id)) return h("li", {}, text);
-    markField(id, text);
-    return h("li", {}, h("a", { href: `#${id}` }, text));
-  });
-  const summary = h("div", { class: "govuk-error-summary", id: SUMMARY_ID, tabindex: "-1" },
-    h("div", { role: "alert" },
-      h("h2", { class: "govuk-error-summary__title" }, "There is a problem"),
-      h("div", { class: "govuk-error-summary__body" },
-        h("ul", { class: "govuk-list govuk-error-summary__list" }, items))));
-  document.querySelector("main").prepend(summary);
-  summary.focus();
-}
-
-function problemsOf(error) {
-  if (error instanceof ApiError && error.details.length) {
-    return error.details.map((detail) => {
-      const loc = detail.loc || [];
-      const text = String(detail.msg || "").replace(/^Value error, /, "");
-      return { id: FIELD_IDS[loc[loc.length - 1]] || null, text: text.charAt(0).toUpperCase() + text.slice(1) };
-    });
-  }
-  return [{ id: null, text: error.message || "Sorry, that could not be done. Try again." }];
+function showProblems(errors) {
+  showErrors(errors, { form, fieldIdFor: (loc) => FIELD_IDS[loc[loc.length - 1]] || loc[0] || "" });
 }
 
 // ---- reading the form --------------------------------------------------------------------
 
-const TIME = /^([01]?\d|2[0-3])[:.]([0-5]\d)$/;
-
-// "2026-03-27T13:00" from a date input and a time, or a problem in GOV.UK's words.
+// "2026-03-27T13:00" from the date input `prefix` ("starts") and its time "<prefix>-time",
+// or null with the problems pushed, the date's on the date input, the time's on the time.
 function readWhen(prefix, what, problems) {
-  const part = (name) => form.elements[`${prefix}-${name}`].value.trim();
-  const [day, month, year] = [part("day"), part("month"), part("year")];
-  const time = form.elements[`${prefix}-time`].value.trim();
-  if (!day && !month && !year) {
-    problems.push({ id: `${prefix}-day`, text: `Enter the ${what} date` });
-  } else if (![day, month, year].every((v) => /^\d+$/.test(v)) || year.length !== 4 || !realDate(+year, +month, +day)) {
-    problems.push({ id: `${prefix}-day`, text: `The ${what} date must be a real date, for example 27 3 2026` });
-  }
-  const clock = TIME.exec(time);
-  if (!time) problems.push({ id: `${prefix}-time`, text: `Enter the ${what} time, for example 13:00` });
-  else if (!clock) problems.push({ id: `${prefix}-time`, text: `The ${what} time must be on the 24-hour clock, for example 13:00` });
-  if (problems.some((p) => p.id.startsWith(prefix))) return null;
-  const pad = (v) => String(v).padStart(2, "0");
-  return `${year}-${pad(month)}-${pad(day)}T${pad(clock[1])}:${clock[2]}`;
-}
-
-function realDate(year, month, day) {
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  const date = readDate(prefix, { label: `The ${what} date` });
+  const time = readTime(`${prefix}-time`);
+  if (date.empty) problems.push({ loc: [prefix], msg: `Enter the ${what} date`, part: "day" });
+  else if (date.error) problems.push({ loc: [prefix], msg: date.error, part: date.part });
+  if (time.empty) problems.push({ loc: [`${prefix}-time`], msg: `Enter the ${what} time, for example 13:00` });
+  else if (time.error) problems.push({ loc: [`${prefix}-time`], msg: `The ${what} time must be on the 24-hour clock, for example 13:00` });
+  return date.value && time.value ? `${date.value}T${time.value}` : null;
 }
 
 async function declare(event) {
@@ -110,7 +34,7 @@ async function declare(event) {
   const startsAt = readWhen("starts", "start", problems);
   const endsAt = readWhen("ends", "end", problems);
   const reason = form.elements.reason.value.trim();
-  if (!reason) problems.push({ id: "reason", text: "Say why, for example Team training" });
+  if (!reason) problems.push({ loc: ["reason"], msg: "Say why, for example Team training" });
   if (problems.length) {
     showProblems(problems);
     return;
@@ -124,12 +48,12 @@ async function declare(event) {
   };
   try {
     const made = await api.post("/api/closures", body);
-    clearProblems();
+    clearErrors(form);
     form.reset();
     await loadClosures();
     done(`${made.kind === "closure" ? "Closure" : "Opening"} declared. ${made.words}`);
   } catch (error) {
-    showProblems(problemsOf(error));
+    showProblems(error);
   }
 }
 
@@ -151,9 +75,9 @@ async function act(closure, action) {
       await api.delete(`/api/closures/${closure.id}`);
       done(`${closure.reason} deleted: it will not happen.`);
     }
-    clearProblems();
+    clearErrors(form);
   } catch (error) {
-    showProblems(problemsOf(error));
+    showProblems(error);
   }
   await loadClosures();
 }
@@ -173,7 +97,7 @@ function row(closure) {
     cell(what),
     cell(closure.line ? closure.line.name : "All lines"),
     cell(formatRange(closure.starts_at, closure.ends_at)),
-    cell(h("strong", { class: `govuk-tag govuk-tag--${running ? "green" : "blue"}` }, running ? "Running now" : "To come")),
+    cell(govukTag(running ? "Running now" : "To come", running ? "green" : "blue")),
     cell(button));
 }
 

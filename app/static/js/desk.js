@@ -1,10 +1,10 @@
 // The desk: availability per line, the live call card, my open records, callback tasks,
 // my on-call shifts. Live events arrive by Server-Sent Events from /api/events.
 import {
-  ApiError, announce, api, formatDateTime, h, hasRole, loadOr, me, showErrors, tag,
+  ApiError, announce, api, formatDateTime, h, hasRole, loadOr, me,
 } from "/static/js/api.js";
-import { clearErrors as clearGovukErrors, showErrors as showGovukErrors } from "/static/js/record_errors.js";
-import { choices, govukWordTag, word, wordTag } from "/static/js/words.js";
+import { clearErrors, govukTag, showErrors } from "/static/js/govuk.js";
+import { choices, govukWordTag, word } from "/static/js/words.js";
 
 const AUTO_OPEN_KEY = "dutyline.desk.autoOpen";
 
@@ -35,7 +35,7 @@ function renderAvailability(worker) {
       h("span", { class: "visually-hidden" }, ` on the ${line.name}`),
     );
     list.append(h("li", { dataset: { lineKey: line.key } },
-      h("strong", {}, line.name), " ", wordTag("availability", line.availability), h("br"), button));
+      h("strong", {}, line.name), " ", govukWordTag("availability", line.availability), h("br"), button));
   }
   container.append(list);
   if (worker.lines.length > 1) {
@@ -86,7 +86,7 @@ function showCallCard(recordId, kind) {
     const call = record.call;
     const from = call.caller_number ? `from ${call.caller_words}` : "from a withheld number";
     facts.textContent = `${call.line.name}, ${from}, ${formatDateTime(call.answered_at || call.started_at)}.`;
-    if (record.flags && record.flags.re_referral) facts.append(" ", tag("Re-referral", "red"));
+    if (record.flags && record.flags.re_referral) facts.append(" ", govukTag("Re-referral", "red"));
   }).catch(() => {});
 }
 
@@ -142,7 +142,7 @@ async function loadOpenRecords() {
     cell(h("a", { class: "govuk-link", href: `/records/${record.id}` }, formatDateTime(record.started_at))),
     cell(record.line.name),
     cell(record.children.length ? record.children.join(", ") : "Not written yet"),
-    cell(wordTag("record_status", record.status))));
+    cell(govukWordTag("record_status", record.status))));
   container.replaceChildren(h("table", { class: "govuk-table govuk-table--small-text-until-tablet desk-table", id: "open-records-table" },
     h("caption", { class: "govuk-table__caption govuk-visually-hidden" }, "Your open records"),
     h("thead", { class: "govuk-table__head" }, h("tr", { class: "govuk-table__row" },
@@ -190,10 +190,6 @@ function callbackItem(task, myWorker) {
   return item;
 }
 
-function govukTag(text, colour) {
-  return h("strong", { class: `govuk-tag govuk-tag--${colour}` }, text);
-}
-
 // Each try at calling back so far (issue 11): when, who, what came of it.
 function attemptsTable(task) {
   if (!task.attempts || !task.attempts.length) return null;
@@ -234,18 +230,18 @@ function attemptForm(task) {
     event.preventDefault();
     const checked = form.querySelector(`input[name="${id}-result"]:checked`);
     if (!checked) {
-      showGovukErrors([{ loc: [`${id}-result`], msg: "Choose what happened when you called" }], { fieldIdFor: (loc) => loc[0] });
+      showErrors([{ loc: [`${id}-result`], msg: "Choose what happened when you called" }], { fieldIdFor: (loc) => loc[0] });
       return;
     }
     try {
       await api.post(`/api/callbacks/${task.id}/attempts`, { result: checked.value, note: form.querySelector(`#${id}-note`).value.trim() });
-      clearGovukErrors();
+      clearErrors();
       await loadCallbacks();
       announce(document.getElementById("callbacks-status"), checked.value === "reached"
         ? "Try recorded: you reached the caller. Complete the task saying what happened."
         : "Try recorded. The task stays here, in its place, to try again.");
     } catch (error) {
-      showGovukErrors(error, { fieldIdFor: (loc) => ({ result: `${id}-result`, note: `${id}-note` })[loc[loc.length - 1]] || "" });
+      showErrors(error, { fieldIdFor: (loc) => ({ result: `${id}-result`, note: `${id}-note` })[loc[loc.length - 1]] || "" });
     }
   });
   return form;
@@ -267,16 +263,16 @@ function completeForm(task, status) {
     if (!checked) errors.push({ loc: [`${id}-outcome`], msg: "Choose what happened" });
     if (!resolution) errors.push({ loc: [`${id}-resolution`], msg: "Write what happened" });
     if (errors.length) {
-      showGovukErrors(errors, { fieldIdFor: (loc) => loc[0] });
+      showErrors(errors, { fieldIdFor: (loc) => loc[0] });
       return;
     }
     try {
       await api.post(`/api/callbacks/${task.id}/complete`, { outcome: checked.value, resolution });
-      clearGovukErrors();
+      clearErrors();
       await loadCallbacks();
       announce(document.getElementById("callbacks-status"), "Callback completed.");
     } catch (error) {
-      showGovukErrors(error, { fieldIdFor: (loc) => ({ outcome: `${id}-outcome`, resolution: `${id}-resolution` })[loc[loc.length - 1]] || "" });
+      showErrors(error, { fieldIdFor: (loc) => ({ outcome: `${id}-outcome`, resolution: `${id}-resolution` })[loc[loc.length - 1]] || "" });
     }
   });
   return form;
@@ -312,10 +308,6 @@ function swapStatusTag(swap) {
   return govukTag(mine ? "Withdrawn" : "Cancelled by a coordinator", "grey");
 }
 
-function govukTag(text, colour) {
-  return h("strong", { class: `govuk-tag govuk-tag--${colour}` }, text);
-}
-
 function swapFieldId(loc) {
   const name = (loc || [])[loc.length - 1];
   return { with_worker_id: "swap-with_worker_id", note: "swap-note" }[name] || "";
@@ -323,7 +315,7 @@ function swapFieldId(loc) {
 
 function openSwapForm(shift) {
   const form = document.getElementById("swap-form");
-  clearGovukErrors(form);
+  clearErrors(form);
   swapShift = shift;
   form.reset();
   document.getElementById("swap-shift").textContent = `${shiftWords(shift)}.`;
@@ -333,7 +325,7 @@ function openSwapForm(shift) {
 
 function closeSwapForm() {
   const form = document.getElementById("swap-form");
-  clearGovukErrors(form);
+  clearErrors(form);
   form.hidden = true;
   swapShift = null;
 }
@@ -344,7 +336,7 @@ async function sendSwap(event) {
   const withWorker = form.elements.with_worker_id.value;
   const note = form.elements.note.value.trim();
   if (note.length > 200) {
-    showGovukErrors([{ loc: ["note"], msg: "Write the message in 200 characters or fewer" }], { form, fieldIdFor: swapFieldId });
+    showErrors([{ loc: ["note"], msg: "Write the message in 200 characters or fewer" }], { form, fieldIdFor: swapFieldId });
     return;
   }
   try {
@@ -357,7 +349,7 @@ async function sendSwap(event) {
     await loadShifts();
   } catch (error) {
     const list = error instanceof ApiError ? error.details : [];
-    showGovukErrors(list.length ? list : [{ loc: [], msg: error.message }], { form, fieldIdFor: swapFieldId });
+    showErrors(list.length ? list : [{ loc: [], msg: error.message }], { form, fieldIdFor: swapFieldId });
   }
 }
 

@@ -2,7 +2,8 @@
 // JSON API takes ("2026-03-28", "2026-03-28T22:00" in London time) and filled from it.
 // A date input with id "x" has fields "x-day", "x-month", "x-year" and, with a time, "x-time"
 // (templates/rota/_fields.html). A read gives {value} or {empty: true} or {error, part}: the
-// error in words and the part to mark, for an error summary (govuk_errors.js).
+// error in words and the part to mark, for an error summary (govuk.js's showErrors).
+import { h } from "/static/js/api.js";
 
 const PARTS = ["day", "month", "year"];
 
@@ -14,18 +15,31 @@ function pad(number) {
   return String(number).padStart(2, "0");
 }
 
-export function readDate(id, { name = "date" } = {}) {
-  const raw = Object.fromEntries(PARTS.map((part) => [part, (field(id, part)?.value || "").trim()]));
+// The boxes of the date input `id`: "<id>-day", "<id>-month", "<id>-year"; on the record
+// page the day box carries the field's own id (`dayIsId`) and the date input is "<id>-date".
+function boxesOf(id, dayIsId) {
+  return { day: document.getElementById(dayIsId ? id : `${id}-day`), month: field(id, "month"), year: field(id, "year") };
+}
+
+// A date input's date: {value: "2026-03-28"}, {empty: true} or {error, part} in GOV.UK's
+// words ("Date of birth must include a month and year"), `label` naming the date.
+// `realDate` words a date that does not exist, when the page says it differently.
+export function readDate(id, { label = "The date", dayIsId = false, realDate = `${label} must be a real date` } = {}) {
+  const boxes = boxesOf(id, dayIsId);
+  const raw = Object.fromEntries(PARTS.map((part) => [part, (boxes[part]?.value || "").trim()]));
   const missing = PARTS.filter((part) => !raw[part]);
   if (missing.length === PARTS.length) return { empty: true };
-  if (missing.length) return { error: `The ${name} must include a ${missing.join(" and a ")}`, part: missing[0] };
+  if (missing.length) {
+    const said = missing.length === 1 ? missing[0] : `${missing.slice(0, -1).join(", ")} and ${missing.at(-1)}`;
+    return { error: `${label} must include a ${said}`, part: missing[0] };
+  }
   const notNumber = PARTS.find((part) => !/^\d+$/.test(raw[part]));
-  if (notNumber) return { error: "Enter a real date, in numbers, like 27 3 2026", part: notNumber };
-  if (raw.year.length !== 4) return { error: "Enter the year as 4 numbers, like 2026", part: "year" };
+  if (notNumber) return { error: `${label} must be a real date, in numbers`, part: notNumber };
+  if (raw.year.length !== 4) return { error: "Year must include 4 numbers", part: "year" };
   const [day, month, year] = PARTS.map((part) => Number(raw[part]));
   const date = new Date(Date.UTC(year, month - 1, day));
-  if (month < 1 || month > 12) return { error: "Enter a real date: the month must be from 1 to 12", part: "month" };
-  if (date.getUTCDate() !== day || date.getUTCMonth() !== month - 1) return { error: "Enter a real date", part: "day" };
+  if (month < 1 || month > 12) return { error: realDate, part: "month" };
+  if (date.getUTCDate() !== day || date.getUTCMonth() !== month - 1) return { error: realDate, part: "day" };
   return { value: `${year}-${pad(month)}-${pad(day)}` };
 }
 
@@ -47,7 +61,7 @@ function timeWords(name) {
 // A date input with its time, as "2026-03-28T22:00". `name` ("start") words the errors;
 // `missing` is said when nothing at all was entered.
 export function readWhen(id, { name, missing }) {
-  const date = readDate(id, { name: `${name} date` });
+  const date = readDate(id, { label: `The ${name} date`, realDate: "Enter a real date" });
   const time = readTime(`${id}-time`, { name });
   if (date.empty && time.empty) return { error: missing || `Enter the ${name} date and time`, part: "day" };
   if (date.empty) return { error: `Enter the ${name} date`, part: "day" };
@@ -78,34 +92,29 @@ export function whenFields(id) {
   return [...PARTS, "time"].map((part) => field(id, part)).filter(Boolean);
 }
 
-// A GOV.UK date input made by a script (for forms drawn per row), as the date-input macro
-// makes it: a fieldset `legend` round day, month and year boxes, filled from `iso`.
-export function dateInputElement(id, legend, { hint = "", iso = "" } = {}) {
-  const make = (tag, attributes, ...children) => {
-    const element = document.createElement(tag);
-    for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
-    element.append(...children);
-    return element;
-  };
+// A GOV.UK date input made by a script (for forms drawn per row or per field), as the
+// date-input macro makes it: a fieldset `legend` round day, month and year boxes, filled
+// from `iso` ("2026-03-28"). Its boxes are "<id>-day"..., or with `dayIsId` as readDate says.
+export function dateInputElement(id, legend, { hint = "", iso = "", dayIsId = false, legendClass = "govuk-fieldset__legend--s" } = {}) {
+  const [year, month, day] = (iso || "").slice(0, 10).split("-");
+  const values = iso ? { day: String(Number(day)), month: String(Number(month)), year } : {};
   const widths = { day: 2, month: 2, year: 4 };
-  const items = PARTS.map((part) => make("div", { class: "govuk-date-input__item" },
-    make("div", { class: "govuk-form-group" },
-      make("label", { class: "govuk-label govuk-date-input__label", for: `${id}-${part}` }, part[0].toUpperCase() + part.slice(1)),
-      make("input", {
-        class: `govuk-input govuk-date-input__input govuk-input--width-${widths[part]}`,
-        id: `${id}-${part}`, name: `${id}-${part}`, type: "text", inputmode: "numeric",
-      }))));
   const hintId = `${id}-hint`;
-  const fieldset = make("fieldset", { class: "govuk-fieldset", role: "group", "aria-describedby": hintId },
-    make("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, legend),
-    make("div", { class: "govuk-hint", id: hintId }, hint || "For example, 27 3 2026."),
-    make("div", { class: "govuk-date-input", id }, ...items));
-  const group = make("div", { class: "govuk-form-group" }, fieldset);
-  const [year, month, day] = (iso || "").split("-");
-  if (iso) {
-    group.querySelector(`#${CSS.escape(id)}-day`).value = String(Number(day));
-    group.querySelector(`#${CSS.escape(id)}-month`).value = String(Number(month));
-    group.querySelector(`#${CSS.escape(id)}-year`).value = year;
-  }
-  return group;
+  const items = PARTS.map((part) => {
+    const boxId = part === "day" && dayIsId ? id : `${id}-${part}`;
+    const input = h("input", {
+      class: `govuk-input govuk-date-input__input govuk-input--width-${widths[part]}`,
+      id: boxId, name: boxId, type: "text", inputmode: "numeric", autocomplete: "off",
+    });
+    input.value = values[part] || "";
+    return h("div", { class: "govuk-date-input__item" },
+      h("div", { class: "govuk-form-group" },
+        h("label", { class: "govuk-label govuk-date-input__label", for: boxId }, part[0].toUpperCase() + part.slice(1)),
+        input));
+  });
+  return h("div", { class: "govuk-form-group" },
+    h("fieldset", { class: "govuk-fieldset", role: "group", "aria-describedby": hintId },
+      h("legend", { class: `govuk-fieldset__legend ${legendClass}` }, legend),
+      h("div", { class: "govuk-hint", id: hintId }, hint || "For example, 27 3 2026."),
+      h("div", { class: "govuk-date-input", id: dayIsId ? `${id}-date` : id }, items)));
 }

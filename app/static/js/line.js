@@ -1,8 +1,8 @@
 // Change a line: name, number, greeting, hours, bank holidays, queue and fallback number. The API
 // checks every value and stores none unless all are right; its problems are shown by field.
 import { api } from "/static/js/api.js";
-import { clearProblems, problemsFrom, showProblems, showSuccess } from "/static/js/govuk_problems.js";
-import { loaded, phoneWords } from "/static/js/workers_common.js";
+import { clearErrors, showErrors, showSuccess } from "/static/js/govuk.js";
+import { fieldNamed, loaded, phoneWords, refusal } from "/static/js/workers_common.js";
 
 const lineId = document.getElementById("line").dataset.lineId;
 const form = document.getElementById("line-form");
@@ -24,14 +24,14 @@ function show(line) {
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
-  clearProblems(form);
+  clearErrors(form);
   const body = Object.fromEntries(TEXT_FIELDS.map((name) => [name, field(name).value.trim()]));
   body.bank_holidays_as_weekend = field("bank_holidays_as_weekend").checked;
   const problems = [];
-  if (!body.name) problems.push({ field: "name", text: "Enter the line's name, like Professionals line" });
-  if (!body.number) problems.push({ field: "number", text: "Enter the number callers dial, like 01305 228558" });
+  if (!body.name) problems.push({ loc: ["name"], msg: "Enter the line's name, like Professionals line" });
+  if (!body.number) problems.push({ loc: ["number"], msg: "Enter the number callers dial, like 01305 228558" });
   if (problems.length) {
-    showProblems(form, problems);
+    showErrors(problems, { form, fieldIdFor: fieldNamed });
     loaded();
     return;
   }
@@ -40,8 +40,7 @@ form.addEventListener("submit", async (event) => {
     show(line);
     showSuccess(field("success-banner"), `${line.name} saved. The next call to it uses the changes.`);
   } catch (error) {
-    const fields = Object.fromEntries([...TEXT_FIELDS, "bank_holidays_as_weekend"].map((name) => [name, name]));
-    showProblems(form, problemsFrom(error, fields, { number: phoneWords(body.number), fallback_number: phoneWords(body.fallback_number) }));
+    showErrors(refusal(error, { number: phoneWords(body.number), fallback_number: phoneWords(body.fallback_number) }), { form, fieldIdFor: fieldNamed });
   }
   loaded();
 });
@@ -50,7 +49,7 @@ async function start() {
   try {
     show(await api.get(`/api/lines/${lineId}`));
   } catch (error) {
-    showProblems(form, [{ field: null, text: error.message }]);
+    showErrors([{ loc: [], msg: error.message }], { form, fieldIdFor: fieldNamed });
   }
   loaded();
 }

@@ -7,13 +7,9 @@ import {
   ApiError, announce, api, formatDate, formatDateTime, h, hasRole, me, staffWorkers,
 } from "/static/js/api.js";
 import { formatClockSeconds } from "/static/js/london.js";
-import { clearErrors, dateInput, readDateInput, showErrors } from "/static/js/record_errors.js";
+import { dateInputElement, readDate } from "/static/js/govuk_dates.js";
+import { clearErrors, govukTag, showErrors } from "/static/js/govuk.js";
 import { choices, govukWordTag, word } from "/static/js/words.js";
-
-// A GOV.UK Frontend tag: sentence case, the words say it, the colour only adds to them.
-function tag(text, colour) {
-  return h("strong", { class: colour ? `govuk-tag govuk-tag--${colour}` : "govuk-tag" }, text);
-}
 
 const SAVE_DELAY_MS = 800;
 
@@ -174,7 +170,7 @@ function choiceGroup(field, id, value) {
 function fieldGroup(field, id, value) {
   const type = field.type || "text";
   if (["radios", "yesno", "checkboxes"].includes(type)) return choiceGroup(field, id, value);
-  if (type === "date") return dateInput(id, field.label, { hint: field.hint ? `${field.hint} For example, 27 3 2019` : null, value });
+  if (type === "date") return dateInputElement(id, field.label, { hint: field.hint ? `${field.hint} For example, 27 3 2019` : "For example, 27 3 2019", iso: value, dayIsId: true });
   const described = field.hint ? `${id}-hint` : null;
   let control;
   if (type === "textarea") {
@@ -326,8 +322,8 @@ function readField(field, id) {
     return [...form.querySelectorAll(`input[name="${CSS.escape(id)}"]:checked`)].map((input) => input.value);
   }
   if (type === "date") {
-    const read = readDateInput(id, field.label);
-    if (read.problem) dateProblems.push({ loc: [id], msg: read.problem });
+    const read = readDate(id, { label: field.label, dayIsId: true });
+    if (read.error) dateProblems.push({ loc: [id], msg: read.error, part: read.part });
     return read.value ?? null;
   }
   const value = document.getElementById(id).value;
@@ -490,8 +486,8 @@ function assigneeOf(r) {
 function renderTags() {
   const tags = document.getElementById("record-tags");
   const items = [govukWordTag("record_status", record.status)];
-  if (record.flags.out_of_hours) items.push(tag("Out of hours", "purple"));
-  if (record.flags.re_referral) items.push(tag("Re-referral", "red"));
+  if (record.flags.out_of_hours) items.push(govukTag("Out of hours", "purple"));
+  if (record.flags.re_referral) items.push(govukTag("Re-referral", "red"));
   tags.replaceChildren(...items.flatMap((item) => [item, " "]));
 }
 
@@ -505,7 +501,7 @@ function renderFacts() {
   const legs = call.legs.length
     ? h("ul", { class: "govuk-list" }, call.legs.map((leg) => h("li", {},
       `${leg.worker ? leg.worker.name : leg.number} (step ${leg.step + 1}): ${word("leg_result", leg.result)}`,
-      leg.accepted ? [" ", tag("Accepted", "green")] : null)))
+      leg.accepted ? [" ", govukTag("Accepted", "green")] : null)))
     : "Nobody";
   const duration = call.duration_seconds === null || call.duration_seconds === undefined
     ? null : `${Math.floor(call.duration_seconds / 60)} min ${call.duration_seconds % 60} s`;
@@ -667,7 +663,7 @@ function likelyItem(contact) {
 // What the panel says about this child: never "no contact" unless the match was made.
 function childFinding(found) {
   if (found.re_referral) {
-    return h("p", { class: "govuk-body", id: "re-referral-flag" }, tag("Re-referral", "red"),
+    return h("p", { class: "govuk-body", id: "re-referral-flag" }, govukTag("Re-referral", "red"),
       " This child was the subject of a contact in the 12 months before this one.");
   }
   if (!found.match_made) {

@@ -1,7 +1,8 @@
 // Record search: the form is a plain GET form (the URL holds the search, so Back works);
 // this script fills it from the URL, checks it, and shows the API's results.
 import { ApiError, api, formatDateTime, h } from "/static/js/api.js";
-import { readDateInput } from "/static/js/record_errors.js";
+import { readDate } from "/static/js/govuk_dates.js";
+import { clearErrors, showErrors } from "/static/js/govuk.js";
 import { govukWordTag, word } from "/static/js/words.js";
 
 const PER_PAGE = 25;
@@ -20,75 +21,24 @@ const SEARCH_PROBLEMS = {
   open: "Tick or untick \u201cOpen records\u201d and search again",
 };
 
-function clearProblems() {
-  document.getElementById("error-summary")?.remove();
-  for (const message of form.querySelectorAll(".govuk-error-message")) message.remove();
-  for (const group of form.querySelectorAll(".govuk-form-group--error")) group.classList.remove("govuk-form-group--error");
-  for (const field of form.querySelectorAll("[aria-invalid]")) {
-    field.removeAttribute("aria-invalid");
-    field.classList.remove("govuk-input--error", "govuk-select--error");
-    const described = (field.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && id !== `${field.id}-error`);
-    if (described.length) field.setAttribute("aria-describedby", described.join(" "));
-    else field.removeAttribute("aria-describedby");
-  }
-}
-
-// A GOV.UK error summary above the form: each problem in words, linked to its field.
-// problems: [{field, text}] (field may be null).
+// Problems as showErrors takes them: loc [the field's id] (none for the whole search).
 function showProblems(problems) {
-  clearProblems();
-  const seen = new Set();
-  const items = [];
-  for (const { field, text } of problems) {
-    if (seen.has(text)) continue;
-    seen.add(text);
-    const input = field ? document.getElementById(field) : null;
-    if (input) {
-      // A date input's error marks its whole group and its three boxes.
-      const date = input.closest(".govuk-date-input");
-      const group = (date || input).parentElement.closest(".govuk-form-group");
-      group?.classList.add("govuk-form-group--error");
-      if (input.tagName === "SELECT") input.classList.add("govuk-select--error");
-      else if (date) date.querySelectorAll("input").forEach((box) => box.classList.add("govuk-input--error"));
-      else if (input.type !== "checkbox") input.classList.add("govuk-input--error");
-      input.setAttribute("aria-invalid", "true");
-      const message = h("p", { class: "govuk-error-message", id: `${input.id}-error` },
-        h("span", { class: "govuk-visually-hidden" }, "Error: "), text);
-      (input.closest(".govuk-checkboxes, .govuk-date-input") || input).before(message);
-      const described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
-      input.setAttribute("aria-describedby", [...described, message.id].join(" "));
-      const link = h("a", { href: `#${input.id}` }, text);
-      link.addEventListener("click", (event) => {
-        event.preventDefault();
-        input.focus();
-      });
-      items.push(h("li", {}, link));
-    } else {
-      items.push(h("li", {}, text));
-    }
-  }
-  const summary = h("div", { class: "govuk-error-summary", id: "error-summary", tabindex: "-1" },
-    h("div", { role: "alert" },
-      h("h2", { class: "govuk-error-summary__title" }, "There is a problem"),
-      h("div", { class: "govuk-error-summary__body" },
-        h("ul", { class: "govuk-list govuk-error-summary__list" }, items))));
-  document.querySelector("main").prepend(summary);
-  summary.focus();
+  showErrors(problems, { form, fieldIdFor: (loc) => loc[0] || "" });
 }
 
 function problemsOf(error) {
   if (error instanceof ApiError && error.status === 422) {
     const found = error.details.map((detail) => {
       const name = String((detail.loc || [])[(detail.loc || []).length - 1] ?? "");
-      return SEARCH_PROBLEMS[name] ? { field: name === "day" ? "day-day" : name, text: SEARCH_PROBLEMS[name] } : null;
+      return SEARCH_PROBLEMS[name] ? { loc: [name === "day" ? "day-day" : name], msg: SEARCH_PROBLEMS[name] } : null;
     }).filter(Boolean);
-    return found.length ? found : [{ field: null, text: "The search could not be done. Clear it and search again." }];
+    return found.length ? found : [{ loc: [], msg: "The search could not be done. Clear it and search again." }];
   }
   if (error instanceof ApiError && error.status === 403) {
-    return [{ field: null, text: "Only social workers and managers can read conversation records." }];
+    return [{ loc: [], msg: "Only social workers and managers can read conversation records." }];
   }
-  if (error instanceof ApiError) return [{ field: null, text: error.message }];
-  return [{ field: null, text: "The records could not be loaded. Check your connection and try again." }];
+  if (error instanceof ApiError) return [{ loc: [], msg: error.message }];
+  return [{ loc: [], msg: "The records could not be loaded. Check your connection and try again." }];
 }
 
 function fillForm() {
@@ -110,11 +60,10 @@ function fillForm() {
 
 form.addEventListener("submit", (event) => {
   const q = form.elements.q.value.trim();
-  const day = readDateInput("day-day", "The date of the call",
-    { day: "day-day", month: "day-month", year: "day-year" });
+  const day = readDate("day", { label: "The date of the call" });
   const problems = [];
-  if (q && q.length < 2) problems.push({ field: "q", text: "Enter at least 2 characters to search" });
-  if (day.problem) problems.push({ field: "day-day", text: day.problem });
+  if (q && q.length < 2) problems.push({ loc: ["q"], msg: "Enter at least 2 characters to search" });
+  if (day.error) problems.push({ loc: ["day-day"], msg: day.error, part: day.part });
   if (problems.length) {
     event.preventDefault();
     results.replaceChildren();
@@ -149,7 +98,7 @@ async function search() {
     showProblems(problemsOf(error));
     return;
   }
-  clearProblems();
+  clearErrors(form);
   const first = (page.page - 1) * page.per_page + 1;
   const last = first + page.items.length - 1;
   const summary = page.total

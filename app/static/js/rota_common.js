@@ -2,14 +2,14 @@
 // and hiding the editing controls from readers who are not coordinators.
 import { ApiError, api, h, hasRole, me } from "/static/js/api.js";
 import { readDate, readWhen } from "/static/js/govuk_dates.js";
-import { showErrors } from "/static/js/govuk_errors.js";
+import { showErrors } from "/static/js/govuk.js";
 import { govukWordTag } from "/static/js/words.js";
 
 export {
   LONDON, addDays, formatClock, formatDay, formatRange, formatWhen, londonDate, londonToday, toLocalInput,
 } from "/static/js/london.js";
 export { loadFailed } from "/static/js/api.js";
-export { clearErrors } from "/static/js/govuk_errors.js";
+export { clearErrors, govukTag } from "/static/js/govuk.js";
 export { readDate, readTime, readWhen, setDate, setWhen, whenFields } from "/static/js/govuk_dates.js";
 
 // 630 -> "10 hours 30 minutes"
@@ -125,7 +125,7 @@ export function readDates(prefix, fields) {
   const errors = [];
   for (const [key, { name, missing, time = true, optional = false }] of Object.entries(fields)) {
     const id = `${prefix}-${key}`;
-    const read = time ? readWhen(id, { name, missing }) : readDate(id, { name: `${name} date` });
+    const read = time ? readWhen(id, { name, missing }) : readDate(id, { label: `The ${name} date`, realDate: "Enter a real date" });
     if (read.empty && optional) continue;
     if (read.empty) errors.push({ loc: [key], msg: missing || `Enter the ${name} date`, part: "day" });
     else if (read.error) errors.push({ loc: [key], msg: read.error, part: read.part });
@@ -168,10 +168,6 @@ export async function coordinatorOrReader() {
 }
 
 // ---- GOV.UK Frontend pieces -------------------------------------------------------------
-
-export function govukTag(text, colour) {
-  return h("strong", { class: colour ? `govuk-tag govuk-tag--${colour}` : "govuk-tag" }, text);
-}
 
 // A GOV.UK table: `heads` name the columns; `rows` come from tableRow.
 export function govukTable({ id, caption, heads, rows, captionVisible = false }) {

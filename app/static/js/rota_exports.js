@@ -1,7 +1,7 @@
 // CSV export (a plain download link), CSV import with the report of refused rows, and the
 // secret iCalendar feeds that coordinators and admins issue and revoke.
 import { ApiError, api, h, hasRole, me } from "/static/js/api.js";
-import { showErrors } from "/static/js/govuk_errors.js";
+import { showErrors } from "/static/js/govuk.js";
 import {
   addDays, clearErrors, fillWorkerSelect, formatDay, formatWhen, govukTable, govukTag, londonToday,
   readDates, rotaWorkers, setDate, showFieldErrors, tableRow,

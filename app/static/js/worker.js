@@ -1,8 +1,10 @@
 // One worker: a summary list, and forms to change the name (admins), the phone number and the
 // lines, and to deactivate or reactivate them (admins). The API checks who may do what.
 import { api, h, loadFailed } from "/static/js/api.js";
-import { clearProblems, problemsFrom, showProblems, showSuccess } from "/static/js/govuk_problems.js";
-import { checkedLines, lineCheckboxes, linesInWords, loaded, phoneWords, statusTag } from "/static/js/workers_common.js";
+import { clearErrors, showErrors, showSuccess } from "/static/js/govuk.js";
+import {
+  checkedLines, fieldNamed, lineCheckboxes, linesInWords, loaded, phoneWords, refusal, statusTag,
+} from "/static/js/workers_common.js";
 
 const workerId = document.getElementById("worker").dataset.workerId;
 const banner = document.getElementById("success-banner");
@@ -41,13 +43,13 @@ function show(current) {
   }
 }
 
-async function change(form, body, fields, done, words = {}) {
-  clearProblems(form);
+async function change(form, body, done, words = {}) {
+  clearErrors(form);
   try {
     show(await api.patch(`/api/workers/${workerId}`, body));
     showSuccess(banner, done(worker));
   } catch (error) {
-    showProblems(form, problemsFrom(error, fields, words));
+    showErrors(refusal(error, words), { form, fieldIdFor: fieldNamed });
   }
   loaded();
 }
@@ -56,30 +58,30 @@ nameForm?.addEventListener("submit", (event) => {
   event.preventDefault();
   const name = document.getElementById("name").value.trim();
   if (!name) {
-    showProblems(nameForm, [{ field: "name", text: "Enter the worker's full name" }]);
+    showErrors([{ loc: ["name"], msg: "Enter the worker's full name" }], { form: nameForm, fieldIdFor: fieldNamed });
     return;
   }
-  change(nameForm, { name }, { name: "name" }, (w) => `Name changed to ${w.name}.`);
+  change(nameForm, { name }, (w) => `Name changed to ${w.name}.`);
 });
 
 phoneForm.addEventListener("submit", (event) => {
   event.preventDefault();
   const phone = document.getElementById("phone").value.trim();
   if (!phone) {
-    showProblems(phoneForm, [{ field: "phone", text: "Enter the worker's phone number, like 07700 900123" }]);
+    showErrors([{ loc: ["phone"], msg: "Enter the worker's phone number, like 07700 900123" }], { form: phoneForm, fieldIdFor: fieldNamed });
     return;
   }
-  change(phoneForm, { phone }, { phone: "phone" }, (w) => `Phone number changed to ${w.phone_words}. The next call rings it.`, { phone: phoneWords(phone) });
+  change(phoneForm, { phone }, (w) => `Phone number changed to ${w.phone_words}. The next call rings it.`, { phone: phoneWords(phone) });
 });
 
 linesForm.addEventListener("submit", (event) => {
   event.preventDefault();
-  change(linesForm, { lines: checkedLines(linesForm) }, { lines: "lines" }, (w) => `Lines changed: ${linesInWords(w.lines)}.`);
+  change(linesForm, { lines: checkedLines(linesForm) }, (w) => `Lines changed: ${linesInWords(w.lines)}.`);
 });
 
 toggle?.addEventListener("click", () => {
   const active = !worker.active;
-  change(phoneForm, { active }, {}, (w) => `${w.name} is ${active ? "active again. They are offline until they go available" : "deactivated"}.`);
+  change(phoneForm, { active }, (w) => `${w.name} is ${active ? "active again. They are offline until they go available" : "deactivated"}.`);
 });
 
 async function start() {

@@ -1,7 +1,9 @@
 // Workers: the list (name, phone as staff read it, lines, status) and, for admins, adding one.
 import { api, h, loadFailed } from "/static/js/api.js";
-import { clearProblems, problemsFrom, showProblems, showSuccess } from "/static/js/govuk_problems.js";
-import { checkedLines, lineCheckboxes, linesInWords, loaded, phoneWords, statusTag } from "/static/js/workers_common.js";
+import { clearErrors, showErrors, showSuccess } from "/static/js/govuk.js";
+import {
+  checkedLines, fieldNamed, lineCheckboxes, linesInWords, loaded, phoneWords, refusal, statusTag,
+} from "/static/js/workers_common.js";
 
 const container = document.getElementById("workers");
 const form = document.getElementById("add-worker-form");
@@ -43,13 +45,13 @@ async function start() {
 
 form?.addEventListener("submit", async (event) => {
   event.preventDefault();
-  clearProblems(form);
+  clearErrors(form);
   const body = { name: document.getElementById("name").value.trim(), phone: document.getElementById("phone").value.trim(), lines: checkedLines(form) };
   const problems = [];
-  if (!body.name) problems.push({ field: "name", text: "Enter the worker's full name" });
-  if (!body.phone) problems.push({ field: "phone", text: "Enter the worker's phone number, like 07700 900123" });
+  if (!body.name) problems.push({ loc: ["name"], msg: "Enter the worker's full name" });
+  if (!body.phone) problems.push({ loc: ["phone"], msg: "Enter the worker's phone number, like 07700 900123" });
   if (problems.length) {
-    showProblems(form, problems);
+    showErrors(problems, { form, fieldIdFor: fieldNamed });
     return;
   }
   try {
@@ -58,7 +60,7 @@ form?.addEventListener("submit", async (event) => {
     await loadWorkers();
     showSuccess(document.getElementById("success-banner"), `${worker.name} added, on ${worker.phone_words}. They are offline until they go available.`);
   } catch (error) {
-    showProblems(form, problemsFrom(error, { name: "name", phone: "phone", lines: "lines" }, { phone: phoneWords(body.phone) }));
+    showErrors(refusal(error, { phone: phoneWords(body.phone) }), { form, fieldIdFor: fieldNamed });
   }
 });
 

@@ -1,11 +1,10 @@
 // What the workers pages share: the lines as checkboxes, a worker's status as a tag, and
 // the words for a phone number the API refused.
-import { api, h } from "/static/js/api.js";
+import { ApiError, api, h } from "/static/js/api.js";
+import { govukTag } from "/static/js/govuk.js";
 
 export function statusTag(active) {
-  return active
-    ? h("strong", { class: "govuk-tag govuk-tag--green" }, "Active")
-    : h("strong", { class: "govuk-tag govuk-tag--grey" }, "Deactivated");
+  return active ? govukTag("Active", "green") : govukTag("Deactivated", "grey");
 }
 
 export function linesInWords(lines) {
@@ -39,4 +38,19 @@ export function phoneWords(typed) {
 
 export function loaded() {
   document.body.dataset.workersLoaded = String(Number(document.body.dataset.workersLoaded || 0) + 1);
+}
+
+// An error's field on these pages: the last name in its loc (the forms' ids are the API's names).
+export function fieldNamed(loc) {
+  return String((loc || []).filter((part) => typeof part === "string" && part !== "body").pop() ?? "");
+}
+
+// The API's refusal for showErrors, each 422 detail in `wordsFor[field](msg)` when the page
+// says it better (a refused phone number, repeated from what was typed).
+export function refusal(error, wordsFor = {}) {
+  if (!(error instanceof ApiError) || error.status !== 422 || !error.details.length) return error;
+  return error.details.map((detail) => {
+    const words = wordsFor[fieldNamed(detail.loc)];
+    return words ? { ...detail, msg: words(detail.msg) } : detail;
+  });
 }
