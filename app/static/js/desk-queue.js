@@ -18,14 +18,13 @@ function row(line) {
   const value = line.waiting
     ? `${line.waiting} waiting, the longest for ${waited(line.longest_wait_seconds)}`
     : "Nobody waiting";
-  return h("div", { class: "govuk-summary-list__row", dataset: { queueLine: line.key } },
-    h("dt", { class: "govuk-summary-list__key" }, line.name),
-    h("dd", { class: "govuk-summary-list__value" }, value));
+  // A list, not a summary list: the desk's side column is too narrow for two columns.
+  return h("li", { dataset: { queueLine: line.key } }, h("strong", {}, line.name), h("br"), value);
 }
 
 async function refresh() {
   const body = await loadOr(panel, () => api.get("/api/queue"));
-  if (body) panel.replaceChildren(h("dl", { class: "govuk-summary-list" }, body.lines.map(row)));
+  if (body) panel.replaceChildren(h("ul", { class: "govuk-list govuk-list--spaced" }, body.lines.map(row)));
 }
 
 if (panel) {

@@ -20,19 +20,19 @@ function renderAvailability(worker) {
     container.append(h("p", {}, "This account is not linked to a worker, so no calls ring it."));
     return;
   }
-  const list = h("ul", { class: "list list--plain", id: "availability-lines" });
+  const list = h("ul", { class: "govuk-list govuk-list--spaced", id: "availability-lines" });
   for (const line of worker.lines) {
     const available = line.availability !== "offline";
     const button = h(
       "button",
       {
         type: "button",
-        class: "button button--secondary button--small",
+        class: "govuk-button govuk-button--secondary govuk-!-margin-bottom-0 govuk-!-margin-top-1",
         dataset: { line: line.key },
         onclick: () => setAvailability(available ? "offline" : "available", [line.key]),
       },
       available ? "Go offline" : "Go available",
-      h("span", { class: "visually-hidden" }, ` on the ${line.name}`),
+      h("span", { class: "govuk-visually-hidden" }, ` on the ${line.name}`),
     );
     list.append(h("li", { dataset: { lineKey: line.key } },
       h("strong", {}, line.name), " ", govukWordTag("availability", line.availability), h("br"), button));
@@ -70,11 +70,14 @@ function showCallCard(recordId, kind) {
   shownCalls.add(`${kind}:${recordId}`);
   const href = `/records/${recordId}`;
   const title = kind === "call.accepted" ? "You accepted a call" : "A record was assigned to you";
-  const facts = h("p", { class: "call-card__facts" }, `Conversation record ${recordId}`);
-  const link = h("a", { class: "button", href, "data-open-record": recordId }, "Open the conversation record");
-  const card = h("div", { class: "card card--call", "data-call-card": recordId, role: "region",
-    "aria-label": title },
-    h("h2", { class: "card__title heading-m" }, title), facts, link);
+  const facts = h("p", { class: "govuk-body" }, `Conversation record ${recordId}`);
+  const link = h("a", { class: "govuk-button govuk-!-margin-bottom-0", href, "data-open-record": recordId, draggable: "false" }, "Open the conversation record");
+  const titleId = `call-card-${kind.replace(".", "-")}-${recordId}`;
+  const card = h("div", { class: "govuk-notification-banner govuk-notification-banner--success", "data-call-card": recordId,
+    role: "region", "aria-labelledby": titleId },
+    h("div", { class: "govuk-notification-banner__header" },
+      h("h2", { class: "govuk-notification-banner__title", id: titleId }, title)),
+    h("div", { class: "govuk-notification-banner__content" }, facts, link));
   document.getElementById("call-cards").prepend(card);
   if (kind === "call.accepted" && autoOpen()) {
     window.location.assign(href);
@@ -162,14 +165,14 @@ async function loadCallbacks() {
     container.replaceChildren(h("p", {}, "There are no callback tasks waiting."));
     return;
   }
-  const list = h("ul", { class: "list list--plain", id: "callback-list" });
+  const list = h("ul", { class: "govuk-list", id: "callback-list" });
   for (const task of tasks) list.append(callbackItem(task, myWorker));
   container.replaceChildren(list);
 }
 
 function callbackItem(task, myWorker) {
   const why = word("callback_reason", task.reason);
-  const item = h("li", { class: "card", dataset: { callback: task.id } },
+  const item = h("li", { class: "govuk-summary-card govuk-!-padding-3", dataset: { callback: task.id } },
     h("h3", { class: "govuk-heading-m" }, `${task.line.name}: ${task.caller_number ? task.caller_words : "withheld number"}`),
     h("p", { class: "govuk-body" }, task.urgent ? govukTag("Urgent", "red") : null, task.urgent ? " " : null,
       govukWordTag("callback_status", task.status), " ",
