@@ -256,6 +256,23 @@ def start_call(context: TelephonyContext, call: IncomingCall, now: datetime) -> 
     return twiml.first_answer(config, line, call.call_sid, decision.plan, token, 0, queue_wait)
 
 
+def note_accepted_leg(
+    session: Session, record_id: int, step: int, number: str, worker_id: int | None, now: datetime
+) -> None:
+    """The leg of whoever pressed 1: in progress, accepted."""
+    records.note_leg(
+        session,
+        record_id=record_id,
+        step=step,
+        number=number,
+        worker_id=worker_id,
+        result="in-progress",
+        rank=STATUS_RANK["in-progress"],
+        now=now,
+        accepted=True,
+    )
+
+
 def _is_queue(plan: RingPlan, index: int) -> bool:
     return 0 <= index < len(plan.steps) and plan.steps[index].kind is StepKind.QUEUE
 
@@ -443,17 +460,7 @@ def apply_accept(
         # Replayed: the accept happened before the call's end, which was written first.
         _answered_late_or_now(session, record, step, person.worker_id, now)
         won = True
-    records.note_leg(
-        session,
-        record_id=record.id,
-        step=step,
-        number=person.number,
-        worker_id=person.worker_id,
-        result="in-progress",
-        rank=STATUS_RANK["in-progress"],
-        now=now,
-        accepted=True,
-    )
+    note_accepted_leg(session, record.id, step, person.number, person.worker_id, now)
     if won and person.worker_id is not None and record.ended_at is None:
         records.mark_on_call(session, record.id, person.worker_id, now)
     return True

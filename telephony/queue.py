@@ -26,7 +26,13 @@ from models import queue as queued
 from models.queue import OfferResult, QueueEntry, QueueOffer, QueueResult
 from routing import RingPlan
 from telephony import plan_token, twiml
-from telephony.calls import STATUS_RANK, UnknownCall, count_fallback, line_named
+from telephony.calls import (
+    STATUS_RANK,
+    UnknownCall,
+    count_fallback,
+    line_named,
+    note_accepted_leg,
+)
 from telephony.context import TelephonyContext
 from telephony.plan_token import CarriedPlan
 from telephony.rest import OutboundCall
@@ -243,17 +249,7 @@ def connected(context: TelephonyContext, caller_sid: str, offer_id: int, now: da
         if records.claim_answer(session, record.id, step, worker.id, now):
             session.refresh(record)
             records.mark_on_call(session, record.id, worker.id, now)
-        records.note_leg(
-            session,
-            record_id=record.id,
-            step=step,
-            number=worker.phone,
-            worker_id=worker.id,
-            result="in-progress",
-            rank=STATUS_RANK["in-progress"],
-            now=now,
-            accepted=True,
-        )
+        note_accepted_leg(session, record.id, step, worker.phone, worker.id, now)
         queued.end_offer(session, offer, OfferResult.ACCEPTED, now)
         if entry is not None:
             queued.leave_queue(session, entry, QueueResult.BRIDGED, now)
